@@ -1,0 +1,32 @@
+# The course's commands. `make lab` to study, `make test` to check everything.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# nbval: committed outputs are compared in lessons and solutions, exercises only have to run.
+NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
+
+.PHONY: help setup lab test test-units test-notebooks test-exercises
+
+help:
+	@echo "make lab    open the course in JupyterLab (sets up .venv first)"
+	@echo "make test   run the whole test suite (sets up .venv first)"
+
+setup:
+	@sh scripts/setup-venv.sh "$(PYTHON)"
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+test: setup
+	$(MAKE) --no-print-directory test-units test-notebooks test-exercises
+
+test-units:
+	$(BIN)/python -m pytest tests --ignore=tests/browser -q
+
+test-notebooks:
+	$(BIN)/python -m pytest --nbval $(NBVAL) notebooks solutions -q
+
+test-exercises:
+	@if ls exercises/*.ipynb >/dev/null 2>&1; then \
+		$(BIN)/python -m pytest --nbval-lax $(NBVAL) exercises -q; \
+	else echo "exercises/: no notebooks yet"; fi

@@ -1,0 +1,26 @@
+"""Test-session set-up shared by unit tests and nbval.
+
+Why here: nbval reads its comparison exceptions from a conftest hook, and the kernels it
+starts inherit this process's environment, so pointing the progress store at a temporary
+folder here keeps test runs from touching a student's real progress.
+"""
+import os
+import tempfile
+
+os.environ.setdefault("COURSE_HOME", tempfile.mkdtemp(prefix="course-test-home-"))
+
+# Outputs that legitimately differ between runs or renderers; nbval compares the rest
+# (text/plain of every table and figure, and the answer records).
+_SKIP = (
+    "stderr",
+    "text/html",
+    "application/javascript",
+    "application/vnd.jupyter.widget-view+json",
+    "image/png",
+    "image/svg+xml",
+)
+
+
+def pytest_collectstart(collector):
+    if collector.fspath and collector.fspath.ext == ".ipynb":
+        collector.skip_compare += _SKIP

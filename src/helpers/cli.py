@@ -1,0 +1,35 @@
+"""The `course` command: one entry point for maintainers and instructors.
+
+Each subcommand lives in the module that owns its concept and is imported only when
+called, so `course --help` stays fast and a broken optional part does not block the rest.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# subcommand -> (module with a main(argv) -> int, one-line help)
+COMMANDS = {
+    "data-docs": ("helpers.datadocs", "regenerate datasets/README.md from datapackage.json (--check: fail on drift)"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(
+        prog="course",
+        description="Maintain, hand out and grade the Moscow 1920-24 course.",
+        epilog="Run `course COMMAND --help` for a command's options.")
+    parser.add_argument("command", choices=sorted(COMMANDS), metavar="COMMAND",
+                        help="; ".join(f"{name}: {text}" for name, (_, text) in sorted(COMMANDS.items())))
+    if not argv or argv[0] in ("-h", "--help"):
+        parser.print_help()
+        return 0 if argv else 2
+    args, rest = parser.parse_known_args(argv[:1])
+    module = importlib.import_module(COMMANDS[args.command][0])
+    return int(module.main(argv[1:]) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,254 @@
+"""Loading the course tables.
+
+Why this module exists: a lesson should say ``load("events")`` and get columns typed as the
+data package's schema declares them, and a student who breaks a CSV (or a half-finished
+download) should be told which file, row and column went wrong and how to repair it,
+instead of getting a pandas traceback. Nothing here touches the network.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import json
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["DataFileError", "UnknownTableError", "load", "tables", "cite", "sources", "datasets_dir"]
+
+_PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_RESTORE = "Restore the original with `git checkout -- {path}` (or download the course again)."
+
+
+class DataFileError(Exception):
+    """A data file is missing or malformed; the message names the file and the fix."""
+
+
+class UnknownTableError(LookupError):
+    """The requested table is not in the data package."""
+
+
+def datasets_dir() -> Path:
+    """The datasets folder: $COURSE_DATASETS if set (tests use copies), else the course's own."""
+    override = os.environ.get("COURSE_DATASETS")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parents[2] / "datasets"
+
+
+def _display(path: Path) -> str:
+    """Paths in messages are shown relative to the course, as a student sees them."""
+    try:
+        return str(path.relative_to(datasets_dir().parent))
+    except ValueError:
+        return str(path)
+
+
+def _stamp(path: Path):
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def _package(folder: Path) -> dict:
+    path = folder / "datapackage.json"
+    return _read_package(path, _stamp(path))
+
+
+@lru_cache(maxsize=8)
+def _read_package(path: Path, stamp) -> dict:
+    if stamp is None:
+        raise DataFileError(f"{_display(path)} is missing, so no table can be described. "
+                            + _RESTORE.format(path=_display(path)))
+    try:
+        package = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise DataFileError(f"{_display(path)} is not valid JSON ({err}). "
+                            + _RESTORE.format(path=_display(path))) from None
+    if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
+        raise DataFileError(f"{_display(path)} has no 'resources' list. "
+                            + _RESTORE.format(path=_display(path)))
+    return package
+
+
+def _resource(name: str, folder: Path) -> dict:
+    resources = {r.get("name"): r for r in _package(folder)["resources"]}
+    if name not in resources:
+        available = ", ".join(sorted(n for n in resources if n))
+        close = difflib.get_close_matches(str(name), list(resources), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise UnknownTableError(f"There is no table called {name!r}.{hint} Available tables: {available}.")
+    return resources[name]
+
+
+def tables() -> list[str]:
+    """Names of every table in the data package, in the package's order."""
+    return [r["name"] for r in _package(datasets_dir())["resources"]]
+
+
+def load(name: str) -> pd.DataFrame:
+    """Return table ``name`` as a DataFrame typed from its schema (a fresh copy each call)."""
+    folder = datasets_dir()
+    resource = _resource(name, folder)
+    path = folder / resource["path"]
+    frame = _parse(path, _stamp(path), json.dumps(resource["schema"], sort_keys=True))
+    return frame.copy()
+
+
+@lru_cache(maxsize=64)
+def _parse(path: Path, stamp, schema_json: str) -> pd.DataFrame:
+    schema = json.loads(schema_json)
+    shown = _display(path)
+    if stamp is None:
+        raise DataFileError(f"{shown} is missing. " + _RESTORE.format(path=shown))
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle, strict=True))
+    except UnicodeDecodeError as err:
+        raise DataFileError(f"{shown} is not UTF-8 text (byte {err.start}). "
+                            + _RESTORE.format(path=shown)) from None
+    except csv.Error as err:
+        raise DataFileError(f"{shown} is not a well-formed CSV file ({err}). "
+                            + _RESTORE.format(path=shown)) from None
+    if not rows:
+        raise DataFileError(f"{shown} is empty: it should start with a header row. "
+                            + _RESTORE.format(path=shown))
+
+    fields = schema["fields"]
+    names = [f["name"] for f in fields]
+    header = rows[0]
+    if header != names:
+        missing = [n for n in names if n not in header]
+        extra = [n for n in header if n not in names]
+        detail = []
+        if missing:
+            detail.append("missing column(s) " + ", ".join(missing))
+        if extra:
+            detail.append("unexpected column(s) " + ", ".join(extra))
+        if not detail:
+            detail.append("columns in a different order than datapackage.json says")
+        raise DataFileError(f"{shown}, header row: {'; '.join(detail)}. "
+                            + _RESTORE.format(path=shown))
+
+    columns: dict[str, list] = {n: [] for n in names}
+    for number, row in enumerate(rows[1:], start=1):
+        if not row:
+            continue  # a trailing blank line is harmless
+        if len(row) != len(names):
+            raise DataFileError(
+                f"{shown}, row {number} (line {number + 1}): expected {len(names)} values, "
+                f"found {len(row)}. A comma inside a value needs the value in double quotes. "
+                + _RESTORE.format(path=shown))
+        for field, raw in zip(fields, row):
+            columns[field["name"]].append(_convert(raw, field, shown, number))
+
+    return pd.DataFrame({f["name"]: _series(columns[f["name"]], f) for f in fields})
+
+
+def _convert(raw: str, field: dict, shown: str, number: int):
+    """One cell, checked against its field's type and constraints."""
+    kind = field.get("type", "string")
+    constraints = field.get("constraints", {})
+    where = f"{shown}, row {number}, column {field['name']!r}"
+    if raw == "":
+        if constraints.get("required"):
+            raise DataFileError(f"{where}: a value is required but the cell is empty.")
+        return None
+    try:
+        if kind == "integer" or kind == "year":
+            value = int(raw)
+        elif kind == "number":
+            value = float(raw)
+        elif kind == "boolean":
+            lowered = raw.strip().lower()
+            if lowered not in ("true", "false"):
+                raise ValueError
+            value = lowered == "true"
+        elif kind == "date":
+            value = pd.Timestamp(_strict_date(raw))
+        else:
+            value = raw
+    except (ValueError, TypeError):
+        expected = {"integer": "a whole number", "year": "a year such as 1921",
+                    "number": "a number", "boolean": "true or false",
+                    "date": "a date written YYYY-MM-DD"}.get(kind, kind)
+        raise DataFileError(f"{where}: {raw!r} is not {expected}. Correct the cell. "
+                            + _RESTORE.format(path=shown)) from None
+    if "enum" in constraints and raw not in [str(v) for v in constraints["enum"]]:
+        allowed = ", ".join(str(v) for v in constraints["enum"])
+        raise DataFileError(f"{where}: {raw!r} is not one of the allowed values ({allowed}).")
+    pattern = constraints.get("pattern")
+    if pattern and not re.fullmatch(pattern, raw):
+        raise DataFileError(f"{where}: {raw!r} does not have the expected form ({pattern}).")
+    return value
+
+
+def _strict_date(raw: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        raise ValueError(raw)
+    return raw
+
+
+_DTYPES = {"integer": "Int64", "year": "Int64", "number": "float64", "boolean": "boolean"}
+
+
+def _series(values: list, field: dict) -> pd.Series:
+    kind = field.get("type", "string")
+    if kind == "date":
+        return pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
+    return pd.Series(values, dtype=_DTYPES.get(kind, "str"))
+
+
+def sources() -> pd.DataFrame:
+    """The table of every cited work, indexed by its id."""
+    return load("sources").set_index("id")
+
+
+class Citation(str):
+    """A citation that prints as plain text and renders as Markdown in JupyterLab."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def cite(source_id: str) -> Citation:
+    """Formatted citation(s) for one id or several separated by ';'."""
+    table = sources()
+    ids = [part.strip() for part in str(source_id).split(";") if part.strip()]
+    if not ids:
+        raise LookupError("cite() needs a source id, for example cite('seed-libcom-wo').")
+    lines = []
+    for sid in ids:
+        if sid not in table.index:
+            close = difflib.get_close_matches(sid, list(table.index), n=3)
+            hint = f" Close ids: {', '.join(close)}." if close else ""
+            raise LookupError(f"No source with id {sid!r} in datasets/sources.csv.{hint}")
+        lines.append(_format(sid, table.loc[sid]))
+    return Citation("\n".join(lines))
+
+
+def _format(sid: str, row: pd.Series) -> str:
+    def has(col):
+        value = row.get(col)
+        return isinstance(value, str) and value.strip() != ""
+
+    parts = []
+    if has("author"):
+        parts.append(row["author"].strip())
+    year = row.get("year")
+    parts.append(f"({year})" if pd.notna(year) and str(year).strip() else "(n.d.)")
+    text = " ".join(parts) + ". " + row["title"].strip().rstrip(".") + "."
+    for col in ("container", "publisher"):
+        if has(col):
+            text += " " + row[col].strip().rstrip(".") + "."
+    if has("url"):
+        text += " " + row["url"].strip()
+    return f"[{sid}] {text}"

@@ -1,0 +1,77 @@
+"""The three dependency lists must agree: pyproject.toml (what the package needs),
+requirements.lock (what `make` installs) and environment.yml (what conda and Binder
+install). nbval compares outputs that change with library versions, so a drift here
+would make the committed notebooks fail for somebody."""
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _pins(lines, sep):
+    pins = {}
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        name, _, version = line.partition(sep)
+        pins[_norm(name.strip())] = version.strip()
+    return pins
+
+
+def pyproject():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = meta["dependencies"] + [d for ds in meta["optional-dependencies"].values() for d in ds]
+    return _pins(specs, "==")
+
+
+def lock():
+    return _pins((ROOT / "requirements.lock").read_text().splitlines(), "==")
+
+
+def environment():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda, pip = [], []
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip += dep.get("pip", [])
+        else:
+            conda.append(dep)
+    pins = _pins(conda, "=")
+    pins.update(_pins(pip, "=="))
+    pins.pop("python", None)
+    pins.pop("pip", None)
+    return pins
+
+
+def test_every_pyproject_dependency_is_pinned_exactly():
+    for name, version in pyproject().items():
+        assert re.fullmatch(r"\d+(\.\d+)*", version), f"{name} is not pinned with == in pyproject.toml"
+
+
+def test_lock_holds_the_same_versions_as_pyproject():
+    locked = lock()
+    for name, version in pyproject().items():
+        assert locked.get(name) == version, f"{name}: pyproject {version}, requirements.lock {locked.get(name)}"
+
+
+def test_environment_yml_pins_the_same_packages_and_versions():
+    wanted, conda = pyproject(), environment()
+    assert set(conda) == set(wanted), (
+        f"only in environment.yml: {sorted(set(conda) - set(wanted))}; "
+        f"only in pyproject.toml: {sorted(set(wanted) - set(conda))}")
+    for name, version in wanted.items():
+        assert conda[name] == version, f"{name}: pyproject {version}, environment.yml {conda[name]}"
+
+
+def test_environment_yml_installs_the_course_package():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = [d for dep in env["dependencies"] if isinstance(dep, dict) for d in dep.get("pip", [])]
+    assert "-e ." in pip
