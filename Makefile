@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # nbval: committed outputs are compared in lessons and solutions, exercises only have to run.
 NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
 
-.PHONY: help setup lab test test-units test-notebooks test-exercises
+.PHONY: help setup lab test test-units test-notebooks test-exercises execute
 
 help:
 	@echo "make lab    open the course in JupyterLab (sets up .venv first)"
@@ -30,3 +30,11 @@ test-exercises:
 	@if ls exercises/*.ipynb >/dev/null 2>&1; then \
 		$(BIN)/python -m pytest --nbval-lax $(NBVAL) exercises -q; \
 	else echo "exercises/: no notebooks yet"; fi
+
+# Re-run notebooks in place so their committed outputs are current (maintainers).
+# A fresh progress store and no timing or widget-state metadata keep the files deterministic.
+NB ?= $(wildcard notebooks/*.ipynb solutions/*.ipynb)
+execute: setup
+	COURSE_HOME=$$(mktemp -d) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
+		--ExecutePreprocessor.timeout=300 $(NB)
