@@ -11,6 +11,8 @@ import sys
 
 # subcommand -> (module with a main(argv) -> int, one-line help)
 COMMANDS = {
+    "build-bank": ("helpers.questions", "compile solutions/question-bank/*.yaml into the hashed question bank (--check: fail on drift)"),
+    "key": ("helpers.answerkey", "print the instructor answer key from solutions/question-bank (--notebook NAME)"),
     "data-docs": ("helpers.datadocs", "regenerate datasets/README.md from datapackage.json (--check: fail on drift)"),
 }
 
