@@ -6,5 +6,10 @@ Lessons import what they need from here in one line, e.g.
 """
 from .data import DataFileError, cite, load, sources, tables
 from .plotting import PALETTE, new_figure, show
+# Exercise engine: questions (bank + checking), widgets (ask/check), progress (store + overview).
+# Note: after this line `helpers.progress` is the function; the module is helpers.progress in sys.modules.
+from .widgets import ask, check, set_mode
+from .progress import progress
 
-__all__ = ["DataFileError", "cite", "load", "sources", "tables", "PALETTE", "new_figure", "show"]
+__all__ = ["DataFileError", "cite", "load", "sources", "tables", "PALETTE", "new_figure", "show",
+           "ask", "check", "set_mode", "progress"]

@@ -1,0 +1,424 @@
+"""Questions in a notebook: ``ask(id)`` shows one as widgets, ``check(id, value)`` checks a value.
+
+Why: a lesson cell should be one short line, and whatever the student does (an empty answer,
+a typo, a NaN from pandas) must end in a readable message, never a traceback. Checking is
+delegated to ``helpers.questions.evaluate``; this module only draws, records and reports.
+
+Every ask() also displays an *answer record* (a display with an id) below the widget. Check
+replaces it with ``{"format", "question", "attempt", "answer"}`` as JSON plus a text line,
+so the saved notebook carries the answer. Nothing in it depends on time or randomness, and
+the widget's own text form is a fixed line, because nbval compares committed outputs.
+ipywidgets and mistune are imported on first use, so ``import helpers`` stays light.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from functools import lru_cache
+
+from . import questions
+from .questions import BankError, Result, evaluate, get_mode, jsonable, set_mode
+
+__all__ = ["ask", "check", "question_widget", "set_mode", "RECORD_MIME"]
+
+RECORD_MIME = "application/vnd.course.answer+json"
+RECORD_FORMAT = 1
+
+# Attempts per question in this kernel session: re-running a cell continues the count, and a
+# fresh kernel (as under nbval) always starts from 1, so recorded outputs stay deterministic.
+_ATTEMPTS: dict[str, int] = {}
+
+# Okabe-Ito colours as an extra cue; the words and symbols carry the meaning.
+_COLOURS = {"correct": "#009E73", "incorrect": "#D55E00", "recorded": "#0072B2"}
+
+
+# --------------------------------------------------------------------------------------
+# Output plumbing (tests replace these two functions)
+
+
+def _show(obj) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def _publish(bundle: dict, handle=None):
+    """Display ``bundle`` with a display id, or update the display ``handle`` in place."""
+    from IPython.display import display
+
+    if handle is None:
+        return display(bundle, raw=True, display_id=True)
+    handle.update(bundle, raw=True)
+    return handle
+
+
+def record_bundle(question_id: str, attempt: int = 0, answer=None) -> dict:
+    """The MIME bundle of an answer record (attempt 0 = not answered yet)."""
+    data = {"format": RECORD_FORMAT, "question": question_id, "attempt": attempt,
+            "answer": jsonable(answer) if attempt else None}
+    if attempt:
+        shown = json.dumps(data["answer"], ensure_ascii=False)
+        shown = shown if len(shown) <= 200 else shown[:197] + "..."
+        text = f"Answer record for {question_id}: attempt {attempt}, answer {shown}"
+    else:
+        text = f"Answer record for {question_id}: not answered yet."
+    return {RECORD_MIME: data, "text/plain": text}
+
+
+# --------------------------------------------------------------------------------------
+# Text helpers
+
+
+@lru_cache(maxsize=512)
+def _markdown(text: str) -> str:
+    """Markdown to HTML (raw HTML escaped); plain escaped paragraphs if mistune is missing."""
+    try:
+        import mistune
+    except ImportError:  # pragma: no cover - mistune comes with nbconvert
+        return "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n"))
+    return _renderer()(text)
+
+
+@lru_cache(maxsize=1)
+def _renderer():
+    import mistune
+
+    return mistune.create_markdown(escape=True)
+
+
+def _plain(text: str) -> str:
+    """Markdown emphasis and code marks dropped, for widget labels that show raw text."""
+    return re.sub(r"[*`]|(?<!\w)_|_(?!\w)", "", text)
+
+
+@lru_cache(maxsize=256)
+def citations(source_ids: tuple) -> str:
+    """'Source: ...' lines for the question's sources; lookup problems are reported, not raised."""
+    if not source_ids:
+        return ""
+    from .data import cite
+
+    lines = []
+    for sid in source_ids:
+        try:
+            lines.append(str(cite(sid)))
+        except Exception as err:  # noqa: BLE001 - a missing table or id must not break feedback
+            first = str(err).splitlines()[0] if str(err) else type(err).__name__
+            lines.append(f"[{sid}] (details unavailable: {first})")
+    label = "Source" if len(lines) == 1 else "Sources"
+    return f"{label}:\n" + "\n".join(lines)
+
+
+def _feedback_html(result: Result, notes: tuple = ()) -> str:
+    colour = _COLOURS.get(result.status, "#E69F00")
+    parts = [_markdown(result.message)]
+    sources = citations(tuple(result.source_ids)) if result.status in ("correct", "incorrect", "recorded") else ""
+    if sources:
+        label, _, rest = sources.partition("\n")
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in rest.splitlines())
+        parts.append(f"<p><strong>{html.escape(label)}</strong></p><ul>{items}</ul>")
+    parts += [f"<p><em>{html.escape(note)}</em></p>" for note in notes if note]
+    return (f'<div class="course-feedback course-{result.status}" role="status" aria-live="polite" '
+            f'style="border-left: 6px solid {colour}; padding-left: 0.6em">{"".join(parts)}</div>')
+
+
+def _feedback_text(result: Result, notes: tuple = ()) -> str:
+    parts = [result.message]
+    if result.status in ("correct", "incorrect", "recorded"):
+        parts.append(citations(tuple(result.source_ids)))
+    parts += list(notes)
+    return "\n\n".join(p for p in parts if p)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# --------------------------------------------------------------------------------------
+# Saving an answer (notebook record + progress store)
+
+
+def _save(question_id: str, raw, result: Result) -> tuple[int, str]:
+    """Count the attempt and write the progress store; returns (attempt, note for the student)."""
+    attempt = _ATTEMPTS.get(question_id, 0) + 1
+    _ATTEMPTS[question_id] = attempt
+    try:
+        from .progress import record_answer
+
+        note = record_answer(question_id, raw, result)
+    except Exception as err:  # noqa: BLE001 - a full disk must not lose the notebook record
+        note = (f"Your progress file could not be updated ({type(err).__name__}: {err}). "
+                "The answer is still recorded in this notebook; save it.")
+    return attempt, note
+
+
+def _recorded_answer(result: Result, raw):
+    """What the record keeps: the parsed number for numeric questions, else the raw answer."""
+    if result.normalized is not None and isinstance(result.normalized, float):
+        return result.normalized
+    return raw
+
+
+# --------------------------------------------------------------------------------------
+# The widget
+
+
+@lru_cache(maxsize=1)
+def _widget_class():
+    import ipywidgets as w
+
+    class QuestionWidget(w.VBox):
+        """One question: prompt, labelled inputs, Check and Hint, attempts and feedback."""
+
+        def __init__(self, question_id: str):
+            super().__init__()
+            self.qid = question_id if isinstance(question_id, str) else repr(jsonable(question_id))
+            self.problem = ""
+            self.record = None          # display handle of the answer record
+            self.inputs: list = []
+            self.hints_shown = 0
+            self.add_class("course-question")
+            try:
+                self.q = questions.question(question_id)
+            except (LookupError, BankError) as err:
+                self.q = None
+                self.problem = str(err)
+                verdict = "\u26a0 Unknown question" if isinstance(err, LookupError) else "\u26a0 Question unavailable"
+                self.feedback = w.HTML(value=f'<div class="course-feedback" role="alert"><p><strong>'
+                                             f'{verdict}</strong> - {html.escape(self.problem)}</p></div>')
+                self.children = [self.feedback]
+                return
+            self._build(w)
+
+        # -- building -------------------------------------------------------------
+        def _build(self, w):
+            q, kind = self.q, self.q["type"]
+            label_style = {"description_width": "initial"}
+            full = w.Layout(width="auto", max_width="100%")
+            self.prompt = w.HTML(value=f'<div class="course-prompt">{_markdown(q["prompt"])}</div>')
+            choose = ("\u2014 choose \u2014", None)
+            if kind == "single":
+                box = w.RadioButtons(options=[(_plain(o["text"]), o["id"]) for o in q["options"]], value=None,
+                                     description="Your answer:", style=label_style, layout=full)
+                self.inputs = [box]
+                body = [box]
+            elif kind == "multi":
+                self.inputs = [w.Checkbox(value=False, description=_plain(o["text"]), indent=False, layout=full)
+                               for o in q["options"]]
+                body = [w.Label(value="Tick every option that applies:"), *self.inputs]
+            elif kind == "order":
+                items = [(_plain(i["text"]), i["id"]) for i in q["items"]]
+                self.inputs = [w.Dropdown(options=[choose, *items], value=None, layout=full, style=label_style,
+                                          description=f"{_ordinal(n)}{' (first)' if n == 1 else ''}:")
+                               for n in range(1, len(items) + 1)]
+                body = [w.Label(value="Choose which item comes at each position, first to last:"), *self.inputs]
+            elif kind == "match":
+                rights = [(_plain(r["text"]), r["id"]) for r in q["right"]]
+                body = []
+                for n, left in enumerate(q["left"], 1):
+                    dropdown = w.Dropdown(options=[choose, *rights], value=None, style=label_style,
+                                          description=f"Match for {n}:", layout=full)
+                    self.inputs.append(dropdown)
+                    body += [w.HTML(value=f'<div class="course-match-item"><strong>{n}.</strong> '
+                                          f'{_markdown(left["text"])}</div>'), dropdown]
+            elif kind == "numeric":
+                unit = q.get("unit", "")
+                box = w.Text(value="", description="Your answer:", placeholder=f"a number ({unit})",
+                             style=label_style, continuous_update=False)
+                self.inputs = [box]
+                body = [w.HBox([box, w.Label(value=unit)])]
+            elif kind == "text":
+                box = w.Text(value="", description="Your answer:", placeholder="type a few words",
+                             style=label_style, continuous_update=False, layout=w.Layout(width="30em"))
+                self.inputs = [box]
+                body = [box]
+            else:  # reflection
+                box = w.Textarea(value="", description="Your reflection:", rows=6, style=label_style,
+                                 placeholder="Write a few sentences in your own words.",
+                                 layout=w.Layout(width="100%"))
+                self.words = w.Label(value="0 words")
+                box.observe(self._count_words, names="value")
+                self.inputs = [box]
+                body = [box, self.words]
+            is_reflection = kind == "reflection"
+            self.check_button = w.Button(
+                description="Save" if is_reflection else "Check", button_style="primary", icon="check",
+                tooltip="Save your reflection" if is_reflection else "Check your answer")
+            self.hint_button = w.Button(description="Hint", icon="question", tooltip="Show a hint")
+            self.attempts_label = w.Label(value="Attempts: 0")
+            self.hint_box = w.HTML(value="")
+            self.feedback = w.HTML(value='<div class="course-feedback" role="status" aria-live="polite"></div>')
+            self.check_button.on_click(self._on_check)
+            self.hint_button.on_click(self._on_hint)
+            children = [self.prompt, *body,
+                        w.HBox([self.check_button, self.hint_button, self.attempts_label]),
+                        self.hint_box, self.feedback]
+            if get_mode() == "instructor":
+                children.append(w.HTML(value=self._instructor_html()))
+            self.children = children
+
+        def _instructor_html(self) -> str:
+            try:
+                answer = questions.instructor_answer(self.qid)
+            except Exception as err:  # noqa: BLE001 - instructor view is a convenience
+                return (f'<div class="course-instructor"><p><em>Instructor view unavailable: '
+                        f'{html.escape(str(err))}</em></p></div>')
+            return (f'<div class="course-instructor"><p><strong>Instructor view - answer:</strong> '
+                    f'{html.escape(answer)}</p></div>')
+
+        def _count_words(self, change):
+            value = change.get("new") if isinstance(change, dict) else getattr(change, "new", "")
+            count = questions.word_count(value if isinstance(value, str) else "")
+            self.words.value = f"{count} word{'s' if count != 1 else ''}"
+
+        # -- answers --------------------------------------------------------------
+        def answer(self):
+            """The raw answer in the documented format (see helpers.questions.evaluate)."""
+            if self.q is None:
+                return None
+            kind = self.q["type"]
+            if kind == "single":
+                return self.inputs[0].value
+            if kind == "multi":
+                return [o["id"] for o, box in zip(self.q["options"], self.inputs) if box.value]
+            if kind == "order":
+                return [box.value for box in self.inputs]
+            if kind == "match":
+                return {left["id"]: box.value for left, box in zip(self.q["left"], self.inputs)}
+            return self.inputs[0].value
+
+        def set_answer(self, raw) -> None:
+            """Fill the inputs from a raw answer (as recorded); unusable parts are left blank."""
+            if self.q is None:
+                return
+            kind = self.q["type"]
+
+            def choose(box, value):
+                values = [v for _, v in box.options]
+                box.value = value if value in values else None
+
+            if kind == "single":
+                choose(self.inputs[0], raw if isinstance(raw, str) else None)
+            elif kind == "multi":
+                chosen = set(raw) if isinstance(raw, (list, tuple, set)) else set()
+                for option, box in zip(self.q["options"], self.inputs):
+                    box.value = option["id"] in chosen
+            elif kind == "order":
+                raw = list(raw) if isinstance(raw, (list, tuple)) else []
+                for n, box in enumerate(self.inputs):
+                    choose(box, raw[n] if n < len(raw) else None)
+            elif kind == "match":
+                raw = raw if isinstance(raw, dict) else {}
+                for left, box in zip(self.q["left"], self.inputs):
+                    choose(box, raw.get(left["id"]))
+            elif kind == "numeric":
+                self.inputs[0].value = "" if raw is None or isinstance(raw, bool) else str(raw)
+            else:
+                self.inputs[0].value = raw if isinstance(raw, str) else ""
+
+        # -- buttons --------------------------------------------------------------
+        def _on_check(self, _button=None):
+            try:
+                raw = self.answer()
+                result = evaluate(self.qid, raw)
+                notes = ()
+                if result.assessed:
+                    kept = _recorded_answer(result, raw)
+                    attempt, note = _save(self.qid, kept, result)
+                    self.record = _publish(record_bundle(self.qid, attempt, kept), self.record)
+                    self.attempts_label.value = f"Attempts: {attempt}"
+                    notes = (note,) if note else ()
+                self.feedback.value = _feedback_html(result, notes)
+            except Exception as err:  # noqa: BLE001 - last resort: a lesson must never crash
+                self.feedback.value = (f'<div class="course-feedback" role="alert"><p><strong>\u26a0 Something '
+                                       f'went wrong</strong> - {html.escape(type(err).__name__)}: '
+                                       f'{html.escape(str(err))}. Please tell your instructor.</p></div>')
+
+        def _on_hint(self, _button=None):
+            hints = self.q.get("hints", []) if self.q else []
+            if not hints:
+                self.hint_box.value = ('<div class="course-hint"><p>There is no hint for this question: '
+                                       're-read the section above.</p></div>')
+                return
+            self.hints_shown = min(self.hints_shown + 1, len(hints))
+            shown = "".join(f"<p><strong>Hint {n}:</strong></p>{_markdown(h)}" if len(hints) > 1
+                            else f"<p><strong>Hint:</strong></p>{_markdown(h)}"
+                            for n, h in enumerate(hints[: self.hints_shown], 1))
+            if len(hints) > 1 and self.hints_shown == len(hints):
+                shown += "<p><em>That was the last hint.</em></p>"
+            self.hint_box.value = f'<div class="course-hint" role="note">{shown}</div>'
+
+        # -- text form for nbval ------------------------------------------------------
+        def __repr__(self) -> str:
+            if self.q is None:
+                return f"Question {self.qid} (unavailable)"
+            return f"Question {self.qid} (interactive)"
+
+    return QuestionWidget
+
+
+def question_widget(question_id):
+    """Build (but do not display) the widget for one question; an unknown id gives a message."""
+    return _widget_class()(question_id)
+
+
+def ask(question_id) -> None:
+    """Show question ``question_id`` with its answer record. Example: ``ask("start.disputed")``."""
+    widget = question_widget(question_id)
+    _show(widget)
+    if widget.q is not None:
+        previous = _previous_answer(widget.qid)
+        if previous is not None:
+            widget.set_answer(previous)
+            widget.feedback.value = ('<div class="course-feedback" role="status"><p><em>Your earlier '
+                                     'answer is filled in from your progress file. Press '
+                                     f'{"Save" if widget.q["type"] == "reflection" else "Check"} to '
+                                     'record it in this notebook.</em></p></div>')
+        widget.record = _publish(record_bundle(widget.qid))
+
+
+def _previous_answer(question_id: str):
+    try:
+        from .progress import last_answer
+
+        return last_answer(question_id)
+    except Exception:  # noqa: BLE001 - a damaged store is reported when answering, not here
+        return None
+
+
+class Feedback:
+    """check()'s output: the feedback text (plain and HTML), the same as the widget shows."""
+
+    def __init__(self, result: Result, notes: tuple = ()):
+        self.result, self.notes = result, notes
+
+    def __repr__(self) -> str:
+        return _feedback_text(self.result, self.notes)
+
+    def _repr_html_(self) -> str:
+        return _feedback_html(self.result, self.notes)
+
+
+def check(question_id, value) -> None:
+    """Check a value you computed, e.g. ``check("start.delegates", tenth_voting)``.
+
+    Shows the same feedback as the widget's Check button and records the answer in this
+    notebook and in your progress file.
+    """
+    try:
+        result = evaluate(question_id, value)
+    except Exception as err:  # noqa: BLE001 - evaluate() never raises; belt and braces
+        result = Result(question_id=str(question_id), status="error", correct=None,
+                        message=f"\u26a0 Something went wrong - {type(err).__name__}: {err}")
+    notes: tuple = ()
+    record = None
+    if result.assessed:
+        kept = _recorded_answer(result, value)
+        attempt, note = _save(result.question_id, kept, result)
+        notes = (note,) if note else ()
+        record = record_bundle(result.question_id, attempt, kept)
+    _show(Feedback(result, notes))
+    if record is not None:
+        _publish(record)
