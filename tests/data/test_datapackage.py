@@ -1,6 +1,6 @@
 """Checks that hold for every table in the data package.
 
-Why: lessons and exercises trust these tables without re-reading the research behind them.
+Why: lessons and exercises trust these tables without re-reading the sources behind them.
 The Frictionless validator proves each CSV matches its schema; the tests below guard the
 course's own conventions that a schema cannot express: every source id resolves, every fact
 row carries a source and a confidence, dates stay in the course period unless a note says
