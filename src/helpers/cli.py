@@ -13,6 +13,8 @@ import sys
 COMMANDS = {
     "build-bank": ("helpers.questions", "compile solutions/question-bank/*.yaml into the hashed question bank (--check: fail on drift)"),
     "key": ("helpers.answerkey", "print the instructor answer key from solutions/question-bank (--notebook NAME)"),
+    "build-exercises": ("helpers.exercises", "write exercises/ from solutions/*.ipynb: blanks for solution cells, no instructor cells (--check: fail on drift)"),
+    "grade": ("helpers.grading", "grade a folder of handed-in notebooks without running them: DIR --out gradebook.csv [--reflections CSV]"),
     "data-docs": ("helpers.datadocs", "regenerate datasets/README.md from datapackage.json (--check: fail on drift)"),
 }
 

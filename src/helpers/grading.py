@@ -1,0 +1,265 @@
+"""Grade a folder of handed-in assignment notebooks into a gradebook CSV.
+
+Why this way: a submitted notebook is untrusted input. It is read as JSON and never run
+(no kernel, no imports of student code), so grading is safe and takes well under a second
+per hundred files. Each answer the student checked is recorded in a cell output under
+ANSWER_MIME; the grader takes the last record of each question and re-checks the raw
+answer with ``helpers.questions.evaluate`` against the hashed question bank, so a
+"correct" flag or a score written into the file counts for nothing. The assignment is
+read from the notebook's metadata, so students may rename their files.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import questions
+
+__all__ = ["ANSWER_MIME", "MAX_BYTES", "Submission", "read_records", "grade_file",
+           "grade_folder", "submissions", "write_gradebook", "write_reflections", "main"]
+
+ANSWER_MIME = "application/vnd.course.answer+json"
+MAX_BYTES = 20 * 1024 * 1024
+_MAX_NOTES = 20  # per submission; a flood of broken records should not flood the CSV
+
+
+@dataclass
+class Submission:
+    """One graded file: a gradebook row, plus its reflections for manual marking."""
+
+    path: str                     # relative to the graded folder, with "/"
+    assignment: str = ""
+    score: float = 0.0
+    max_score: float = 0.0
+    points: dict = field(default_factory=dict)        # question id -> points earned
+    reflections: list = field(default_factory=list)   # (question id, points, words, text)
+    errors: list = field(default_factory=list)
+
+    def note(self, message: str) -> None:
+        if len(self.errors) < _MAX_NOTES:
+            self.errors.append(message)
+        elif len(self.errors) == _MAX_NOTES:
+            self.errors.append("further problems not listed")
+
+
+def _assignment_questions(assignment: str) -> list[tuple[str, dict]]:
+    """(id, bank entry) of every question of an assignment: the ids "<assignment>.*"."""
+    bank = questions.load_bank()["questions"]
+    prefix = assignment + "."
+    return [(qid, q) for qid, q in bank.items() if qid.startswith(prefix) and isinstance(q, dict)]
+
+
+def read_records(nb: dict, sub: Submission) -> dict[str, object]:
+    """Question id -> the last answer recorded in the notebook's outputs.
+
+    A record with ``"answer": null`` is the placeholder a question shows before any answer;
+    it never hides an earlier answer. Malformed records are noted on ``sub`` and skipped.
+    """
+    answers: dict[str, object] = {}
+    cells = nb.get("cells")
+    if not isinstance(cells, list):
+        sub.note("the notebook has no list of cells")
+        return answers
+    for number, cell in enumerate(cells, 1):
+        outputs = cell.get("outputs") if isinstance(cell, dict) else None
+        if not isinstance(outputs, list):
+            continue
+        for output in outputs:
+            data = output.get("data") if isinstance(output, dict) else None
+            if not isinstance(data, dict) or ANSWER_MIME not in data:
+                continue
+            record = data[ANSWER_MIME]
+            if isinstance(record, str):  # some tools store JSON bundles as text
+                try:
+                    record = json.loads(record)
+                except ValueError:
+                    record = None
+            if not isinstance(record, dict):
+                sub.note(f"cell {number}: an answer record that is not a JSON object was ignored")
+                continue
+            qid = record.get("question")
+            if not isinstance(qid, str) or not qid:
+                sub.note(f"cell {number}: an answer record without a question id was ignored")
+                continue
+            if "answer" not in record:
+                sub.note(f"cell {number}: the answer record for {qid[:80]} has no answer field; ignored")
+                continue
+            if record["answer"] is not None:
+                answers[qid] = record["answer"]
+    return answers
+
+
+def _load(path: Path, sub: Submission) -> dict | None:
+    """The notebook as JSON, or None with the reason noted. Size is checked before reading."""
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        sub.note(f"cannot read the file ({err.strerror})")
+        return None
+    if size > MAX_BYTES:
+        sub.note(f"file is {size / 1024 / 1024:.1f} MB, over the {MAX_BYTES // 1024 // 1024} MB limit; "
+                 "not read (ask the student to clear large outputs and hand it in again)")
+        return None
+    if size == 0:
+        sub.note("the file is empty")
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as err:
+        sub.note(f"cannot read the file ({err.strerror})")
+        return None
+    except UnicodeDecodeError:
+        sub.note("not a notebook: the file is not UTF-8 text")
+        return None
+    try:
+        nb = json.loads(text)
+    except json.JSONDecodeError as err:
+        if err.pos >= len(text.rstrip()):
+            sub.note("the notebook is truncated (its JSON ends early); ask for the file again")
+        else:
+            sub.note(f"the notebook is corrupt (invalid JSON at line {err.lineno}, column {err.colno})")
+        return None
+    except RecursionError:
+        sub.note("the notebook is corrupt (JSON nested too deeply)")
+        return None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        sub.note("not a Jupyter notebook (no list of cells)")
+        return None
+    return nb
+
+
+def grade_file(path: Path, name: str) -> Submission:
+    """Grade one file without running it; never raises for anything the file contains."""
+    sub = Submission(path=name)
+    nb = _load(path, sub)
+    if nb is None:
+        return sub
+    meta = nb.get("metadata")
+    course = meta.get("course") if isinstance(meta, dict) else None
+    assignment = course.get("assignment") if isinstance(course, dict) else None
+    if not isinstance(assignment, str) or not assignment.strip():
+        sub.note("not a course assignment: the notebook metadata has no course.assignment "
+                 "(a foreign notebook, or one whose metadata was removed)")
+        return sub
+    sub.assignment = assignment = assignment.strip()[:80]
+    try:
+        asked = _assignment_questions(assignment)
+    except questions.BankError as err:
+        sub.note(f"cannot grade: {err}")
+        return sub
+    if not asked:
+        sub.note(f"unknown assignment {assignment!r}: the question bank has no questions {assignment}.*")
+        return sub
+    answers = read_records(nb, sub)
+    known = {qid for qid, _ in asked}
+    for qid in sorted(set(answers) - known):
+        sub.note(f"answer for {qid[:80]!r} ignored: not a question of {assignment}")
+    for qid, q in asked:
+        points = float(q.get("points", 1) or 0)
+        answered = qid in answers
+        if q.get("type") == "reflection":
+            result = questions.evaluate(qid, answers[qid]) if answered else None
+            text = result.normalized if result is not None and result.status == "recorded" else ""
+            if answered and not text:
+                sub.note(f"{qid}: the recorded reflection is not usable text")
+            sub.reflections.append((qid, points, result.word_count if text else 0, text or ""))
+            continue
+        sub.max_score += points
+        if not answered:
+            continue
+        result = questions.evaluate(qid, answers[qid])
+        if result.status == "error":
+            sub.note(f"{qid}: {result.message}")
+        earned = result.score or 0.0
+        sub.points[qid] = earned
+        sub.score += earned
+    return sub
+
+
+def submissions(folder: Path) -> list[Path]:
+    """Every .ipynb under folder (or folder itself if it is one file), in a fixed order.
+    Hidden folders such as .ipynb_checkpoints (autosaved copies) are skipped."""
+    if folder.is_file():
+        return [folder]
+    found = [p for p in folder.rglob("*.ipynb")
+             if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def grade_folder(folder: Path) -> list[Submission]:
+    folder = Path(folder)
+    base = folder.parent if folder.is_file() else folder
+    return [grade_file(p, p.relative_to(base).as_posix()) for p in submissions(folder)]
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+
+
+def _cell(text: str) -> str:
+    """Student-controlled text in a CSV cell: defuse spreadsheet formulas (=, +, -, @)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _question_columns(graded: list[Submission]) -> list[str]:
+    """Auto-checked question ids of every assignment seen, in question-bank order."""
+    assignments = {s.assignment for s in graded if s.assignment}
+    try:
+        bank = questions.load_bank()["questions"]
+    except questions.BankError:
+        return []
+    return [qid for qid, q in bank.items() if isinstance(q, dict) and q.get("type") != "reflection"
+            and qid.split(".", 1)[0] in assignments]
+
+
+def write_gradebook(graded: list[Submission], out: Path) -> None:
+    columns = _question_columns(graded)
+    with Path(out).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["submission", "assignment", "score", "max_score", *columns, "errors"])
+        for sub in graded:
+            ok = bool(sub.max_score or sub.points)
+            writer.writerow([_cell(sub.path), _cell(sub.assignment),
+                             _number(sub.score) if ok else "", _number(sub.max_score) if ok else "",
+                             *(_number(sub.points[q]) if q in sub.points else "" for q in columns),
+                             _cell("; ".join(sub.errors))])
+
+
+def write_reflections(graded: list[Submission], out: Path) -> None:
+    with Path(out).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["submission", "assignment", "question", "points", "words", "text"])
+        for sub in graded:
+            for qid, points, words, text in sub.reflections:
+                writer.writerow([_cell(sub.path), sub.assignment, qid, _number(points), words, _cell(text)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="course grade",
+        description="Grade every .ipynb in DIR (read as JSON, never run) into a gradebook CSV.")
+    parser.add_argument("folder", type=Path, metavar="DIR", help="folder of handed-in notebooks (searched recursively)")
+    parser.add_argument("--out", type=Path, required=True, metavar="CSV",
+                        help="gradebook: one row per submission, one column per question")
+    parser.add_argument("--reflections", type=Path, metavar="CSV",
+                        help="free-text answers for manual marking (default: <out>_reflections.csv)")
+    args = parser.parse_args(argv)
+    if not args.folder.exists():
+        print(f"course grade: {args.folder} does not exist.", file=sys.stderr)
+        return 2
+    reflections = args.reflections or args.out.with_name(args.out.stem + "_reflections.csv")
+    graded = grade_folder(args.folder)
+    write_gradebook(graded, args.out)
+    write_reflections(graded, reflections)
+    problems = sum(1 for s in graded if s.errors)
+    print(f"graded {len(graded)} submission(s) into {args.out} (reflections: {reflections}); "
+          f"{problems} with errors, see the errors column.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
