@@ -240,12 +240,13 @@ def _format(sid: str, row: pd.Series) -> str:
         value = row.get(col)
         return isinstance(value, str) and value.strip() != ""
 
-    parts = []
-    if has("author"):
-        parts.append(row["author"].strip())
     year = row.get("year")
-    parts.append(f"({year})" if pd.notna(year) and str(year).strip() else "(n.d.)")
-    text = " ".join(parts) + ". " + row["title"].strip().rstrip(".") + "."
+    dated = f" ({year})" if pd.notna(year) and str(year).strip() else ""
+    title = row["title"].strip().rstrip(".")
+    if has("author"):
+        text = f"{row['author'].strip()}{dated}. {title}."
+    else:
+        text = f"{title}{dated}."
     for col in ("container", "publisher"):
         if has(col):
             text += " " + row[col].strip().rstrip(".") + "."

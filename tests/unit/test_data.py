@@ -139,7 +139,7 @@ def test_cite_formats_one_or_several_sources(package):
     assert text == "[lenin-cw] Lenin, V. I. (1965). Collected Works vol. 32. Progress. https://www.marxists.org/"
     assert repr(text) == str(text)
     both = data.cite("lenin-cw; anon")
-    assert both.splitlines()[1] == "[anon] (n.d.). An unsigned page."
+    assert both.splitlines()[1] == "[anon] An unsigned page."
 
 
 def test_cite_unknown_id_suggests_close_ones(package):
