@@ -66,6 +66,8 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
         return answers
     for number, cell in enumerate(cells, 1):
         outputs = cell.get("outputs") if isinstance(cell, dict) else None
+        if outputs is not None and not isinstance(outputs, list):
+            sub.note(f"cell {number}: its outputs are damaged (not a list) and were ignored")
         if not isinstance(outputs, list):
             continue
         for output in outputs:
@@ -101,8 +103,8 @@ def _load(path: Path, sub: Submission) -> dict | None:
         sub.note(f"cannot read the file ({err.strerror})")
         return None
     if size > MAX_BYTES:
-        sub.note(f"file is {size / 1024 / 1024:.1f} MB, over the {MAX_BYTES // 1024 // 1024} MB limit; "
-                 "not read (ask the student to clear large outputs and hand it in again)")
+        sub.note(f"file is over the {MAX_BYTES // 1024 // 1024} MB limit ({size:,} bytes) and was not read; "
+                 "ask the student to clear large outputs and hand it in again")
         return None
     if size == 0:
         sub.note("the file is empty")
@@ -163,7 +165,8 @@ def grade_file(path: Path, name: str) -> Submission:
         answered = qid in answers
         if q.get("type") == "reflection":
             result = questions.evaluate(qid, answers[qid]) if answered else None
-            text = result.normalized if result is not None and result.status == "recorded" else ""
+            # the student's own text, line breaks and all (evaluate() also checks it is text)
+            text = answers[qid].strip() if result is not None and result.status == "recorded" else ""
             if answered and not text:
                 sub.note(f"{qid}: the recorded reflection is not usable text")
             sub.reflections.append((qid, points, result.word_count if text else 0, text or ""))
