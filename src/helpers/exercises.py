@@ -72,21 +72,47 @@ def _question_call(node: ast.stmt, source: str) -> tuple[str, bool] | None:
     ``check("a1.q", <literal answer>)`` becomes ``ask("a1.q")``, the widget, so the key
     does not travel; ``ask("a1.q", ...)`` keeps only the question id.
     """
+    parts = _question_parts(node)
+    if parts is None:
+        return None
+    name, func, qid, value = parts
+    segment = lambda n: ast.get_source_segment(source, n) or ast.unparse(n)  # noqa: E731
+    if name == "check" and isinstance(value, ast.Name):
+        return segment(node), False
+    asker = segment(func)
+    if name == "check":
+        asker = asker[: -len("check")] + "ask"
+    return f"{asker}({segment(qid)})", True
+
+
+def _question_parts(node: ast.AST):
+    """(function name, function node, question id node, value node or None) of a statement
+    ``check(id, value)`` or ``ask(id)`` (positional or keyword arguments), else None."""
     call = node.value if isinstance(node, ast.Expr) else None
-    if not isinstance(call, ast.Call) or not call.args:
+    if not isinstance(call, ast.Call):
         return None
     func = call.func
     name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
     if name not in ("check", "ask"):
         return None
-    segment = lambda n: ast.get_source_segment(source, n) or ast.unparse(n)  # noqa: E731
-    value = call.args[1] if len(call.args) > 1 else call.keywords[0].value if call.keywords else None
-    if name == "check" and isinstance(value, ast.Name) and len(call.args) + len(call.keywords) == 2:
-        return segment(node), False
-    asker = segment(func)
-    if name == "check":
-        asker = asker[: -len("check")] + "ask"
-    return f"{asker}({segment(call.args[0])})", True
+    args = list(call.args) + [k.value for k in call.keywords]
+    if not args or len(args) > 2:
+        return None
+    return name, func, args[0], args[1] if len(args) > 1 else None
+
+
+def _answers_in_plain_sight(source: str) -> bool:
+    """True if an untagged cell checks a literal or computed answer (check(id, <not a name>)),
+    which would hand students the answer."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return False
+    for node in ast.walk(tree):
+        parts = _question_parts(node) if isinstance(node, ast.Expr) else None
+        if parts and parts[0] == "check" and not isinstance(parts[3], ast.Name):
+            return True
+    return False
 
 
 def blank_code(source: str) -> str:
@@ -136,8 +162,9 @@ def _header(name: str, assignment: dict) -> str:
         f"**Assignment {assignment.get('assignment', '')}: {title}**\n\n"
         "**How to hand it in.** Work from top to bottom. Replace each `...` marked "
         "`# YOUR CODE HERE` with your own code, and write your text where a cell says "
-        "*Your answer here*. For every question, choose or type your answer and press **Check**: "
-        "your last checked answer is saved inside this notebook. When you are done, save the "
+        "*Your answer here*. Answer every question and press its **Check** button (**Save** for "
+        "written answers), or run the cell that calls `check(...)`: your last checked answer is "
+        "saved inside this notebook. When you are done, save the "
         "notebook (Ctrl+S) and hand in this `.ipynb` file. You may rename it."
     )
 
@@ -174,6 +201,10 @@ def exercise_notebook(solution: dict, name: str) -> nbformat.NotebookNode:
         if kind == "code":
             if SOLUTION_TAG in tags:
                 source = blank_code(source)
+            elif _answers_in_plain_sight(source):
+                raise BuildError(f"solutions/{name}, cell {i + 1}: check() with an answer in a cell "
+                                 "that is not tagged `solution` would give students the answer; tag "
+                                 "the cell `solution` (it then becomes ask() in the exercise).")
             new = nbformat.v4.new_code_cell(source, metadata=metadata, id=cell_id)
         elif kind == "markdown":
             if SOLUTION_TAG in tags:

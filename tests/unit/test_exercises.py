@@ -81,6 +81,8 @@ def test_blank_of_a_function_keeps_its_signature_and_docstring():
     ('check("a1.year", 1921)\ncheck("a1.rows", ["a", "b"])', 'ask("a1.year")\nask("a1.rows")'),
     ('helpers.check("a1.pick", "beta")', 'helpers.ask("a1.pick")'),
     ('ask("a1.pick", answer="beta")', 'ask("a1.pick")'),
+    ('check(question_id="a1.pick", value="beta")', 'ask("a1.pick")'),
+    ('check("a1.total", value=total)', f'{BLANK}\ncheck("a1.total", value=total)'),
     ('x = 2\ncheck("a1.x", x * 2)', f'x = {BLANK}\nask("a1.x")'),
     ('print("the answer is 42")', BLANK),
     ('%matplotlib inline\nx = 1', BLANK),
@@ -219,6 +221,17 @@ def test_solution_without_assignment_metadata_is_refused(course, capsys):
     (solutions / "a5_bad.ipynb").write_text(nbformat.writes(nbformat.v4.new_notebook()), encoding="utf-8")
     assert _build(solutions, out) == 1
     assert "a5_bad.ipynb has no notebook metadata" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("code", ['check("a0.pick", "beta")', 'x = 1\nif x:\n    check("a0.total", x * 4321)'])
+def test_an_answer_in_an_untagged_cell_is_refused(course, capsys, code):
+    solutions, out = course
+    nb = nbformat.read(solutions / "a0_fixture.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(code, id="leak"))
+    nbformat.write(nb, solutions / "a0_fixture.ipynb")
+    assert _build(solutions, out) == 1
+    assert "not tagged `solution` would give students the answer" in capsys.readouterr().err
     assert not out.exists()
 
 
