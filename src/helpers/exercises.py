@@ -219,8 +219,8 @@ def exercise_notebook(solution: dict, name: str) -> nbformat.NotebookNode:
     return nb
 
 
-def build(solutions: Path, exercises: Path) -> dict[str, str]:
-    """File name -> exact text of every exercise notebook that `exercises` should hold."""
+def build(solutions: Path) -> dict[str, str]:
+    """File name -> exact text of the exercise notebook for every solutions/*.ipynb."""
     wanted = {}
     for path in sorted(solutions.glob("*.ipynb")):
         try:
@@ -242,7 +242,7 @@ def _is_generated(path: Path) -> bool:
 
 def _plan(solutions: Path, exercises: Path):
     """(files to write, generated files to remove, foreign files) for `exercises`."""
-    wanted = build(solutions, exercises)
+    wanted = build(solutions)
     write = {n: t for n, t in wanted.items()
              if not (exercises / n).is_file()
              or (exercises / n).read_text(encoding="utf-8", errors="replace") != t}
