@@ -17,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-__all__ = ["SOLUTION_TAG", "INSTRUCTOR_TAG", "BLANK", "ANSWER_PLACEHOLDER",
+__all__ = ["SOLUTION_TAG", "INSTRUCTOR_TAG", "BLANK", "ANSWER_PLACEHOLDER", "BuildError",
            "blank_code", "exercise_notebook", "build", "main"]
 
 SOLUTION_TAG = "solution"
@@ -210,6 +210,8 @@ def exercise_notebook(solution: dict, name: str) -> nbformat.NotebookNode:
             if SOLUTION_TAG in tags:
                 source = ANSWER_PLACEHOLDER
             new = nbformat.v4.new_markdown_cell(source, metadata=metadata, id=cell_id)
+            if cell.get("attachments") and SOLUTION_TAG not in tags:
+                new.attachments = cell["attachments"]  # pasted images
         else:
             new = nbformat.v4.new_raw_cell("" if SOLUTION_TAG in tags else source,
                                            metadata=metadata, id=cell_id)
