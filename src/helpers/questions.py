@@ -204,14 +204,15 @@ def word_count(value: str) -> int:
 # Numbers
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?")
-_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 
 
 def parse_number(value: str, unit: str = "") -> float:
     """A number from text a student typed: "694", "732,521", "732 521", "0,37", "37 %", "694 delegates".
 
-    Thousands separators are a comma followed by groups of three digits, or spaces between
+    Thousands separators are commas between groups of three digits (not after a leading 0: "0,701"
+    is a decimal comma), or spaces between
     digits; a single comma followed by other than three digits is a decimal comma. The
     question's unit (or %) may follow the number. Raises ValueError with a readable message.
     """
@@ -241,6 +242,8 @@ def _to_decimal(answer, unit: str) -> tuple[Decimal | None, str]:
     """(Decimal, "") for a usable number, else (None, message). Never raises."""
     if isinstance(answer, bool) or type(answer).__name__ == "bool_":
         return None, "True/False is not a number: give the number itself."
+    if type(answer).__name__ in ("NAType", "NaTType"):
+        return None, "That value is missing (NA): did a calculation find no rows? Check it and try again."
     if getattr(answer, "ndim", None) == 0 and hasattr(answer, "item"):
         try:
             answer = answer.item()
@@ -425,13 +428,34 @@ def question(qid: str) -> dict:
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         raise LookupError(f"There is no question {shown!r} in the question bank.{hint}")
     q = questions[qid]
+    checked = _BANK_CACHE.setdefault("checked", set())
+    if qid not in checked:
+        _check_entry(qid, q)
+        checked.add(qid)
+    return q
+
+
+def _check_entry(qid: str, q) -> None:
+    """Structural check of a compiled entry, once per question and bank file."""
+    def fail(what):
+        raise BankError(f"Question {qid!r}: the bank entry {what}. "
+                        "Run `course build-bank` (or restore question_bank.json).")
+
     if not isinstance(q, dict) or q.get("type") not in TYPES:
-        raise BankError(f"Question {qid!r}: the bank entry has no valid 'type'. Run `course build-bank`.")
+        fail("has no valid 'type'")
     for name in ("prompt", "salt", "points", *_RUNTIME_FIELDS[q["type"]]):
         if name not in q:
-            raise BankError(f"Question {qid!r}: the bank entry is missing the field {name!r}. "
-                            "Run `course build-bank` (or restore question_bank.json).")
-    return q
+            fail(f"is missing the field {name!r}")
+    if not isinstance(q["salt"], str) or not isinstance(q["points"], (int, float)):
+        fail("has a bad 'salt' or 'points'")
+    for name in ("options", "items", "left", "right"):
+        if name in q and not (isinstance(q[name], list) and q[name] and all(
+                isinstance(e, dict) and isinstance(e.get("id"), str) and isinstance(e.get("text"), str)
+                for e in q[name])):
+            fail(f"has a damaged {name!r} list")
+    for name in ("accept", "positions", "pairs", "mistakes", "hints", "source_ids"):
+        if name in q and not isinstance(q[name], list):
+            fail(f"has a damaged {name!r} list")
 
 
 def question_ids(notebook: str | None = None) -> list[str]:
@@ -468,7 +492,8 @@ def jsonable(value, _depth: int = 0):
         if type(value).__name__ == "bool_":
             return bool(value)
         if isinstance(value, str):
-            return value[:MAX_REFLECTION_CHARS]
+            # lone surrogates cannot be written as UTF-8 (files, kernel messages): replace them
+            return value[:MAX_REFLECTION_CHARS].encode("utf-8", "replace").decode("utf-8")
         if isinstance(value, numbers.Integral):
             integer = int(value)
             return integer if abs(integer) < 2 ** 63 else str(value)[:100]
@@ -567,7 +592,7 @@ def _option_feedback(q, option_id) -> str:
 
 def _check_single(qid, q, answer) -> Result:
     allowed = _ids(q, "options")
-    if answer is None or answer == "":
+    if answer is None or (isinstance(answer, str) and not answer.strip()):
         return _invalid(qid, q, "No answer yet: choose one option.")
     if isinstance(answer, (list, tuple)) and len(answer) == 1 and isinstance(answer[0], str):
         answer = answer[0]
@@ -791,6 +816,8 @@ def _validate_schema(doc, schema: dict, filename: str) -> None:
     message = error.message
     if error.validator == "additionalProperties":
         message += " (check the spelling of the field names)"
+    if error.validator == "pattern" and isinstance(error.schema, dict) and error.schema.get("description"):
+        message += f" ({error.schema['description']})"
     if error.validator == "type" and error.validator_value == "string":
         message += " (quote it in YAML: yes/no/on/off and numbers are not text unless quoted)"
     raise BankError(f"{where}: {field_path + ': ' if field_path else ''}{message}")
@@ -804,7 +831,7 @@ _TYPE_FIELDS = {
 }
 
 
-_TELLING_IDS = {"correct", "right", "answer", "true", "yes", "wrong", "false", "incorrect", "no", "key"}
+_TELLING_IDS = {"correct", "incorrect", "distractor"}
 
 
 def _validate_semantics(q: dict, filename: str) -> None:

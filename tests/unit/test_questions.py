@@ -1,0 +1,559 @@
+"""helpers.questions: building the bank from YAML, normalisation, and the pure evaluate().
+
+Most tests run on a fixture bank (tests/fixtures/question-bank) with one question of every
+type, so they do not change when lesson writers add questions; the real bank is covered by
+the drift test and by a round trip of every key through evaluate().
+"""
+import json
+import math
+import re
+import shutil
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import questions
+from helpers.questions import BankError, evaluate, fold
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "question-bank"
+REAL_SOURCES = ROOT / "solutions" / "question-bank"
+STATUSES = {"correct", "incorrect", "invalid", "recorded", "unknown"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fixture_bank(tmp_path_factory):
+    """Point the engine at the compiled fixture bank for every test in this module."""
+    path = tmp_path_factory.mktemp("bank") / "question_bank.json"
+    path.write_text(questions.dumps(questions.build_bank(FIXTURES, check_sources=False)), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COURSE_QUESTION_BANK", str(path))
+        mp.setenv("COURSE_QUESTION_SOURCES", str(FIXTURES))
+        yield path
+
+
+# --------------------------------------------------------------------------------------
+# Normalisation
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Shliapnikov", "Shlyapnikov"), ("Shliapnikov", "SHLIAPNIKOV "), ("Shliapnikov", "Шляпников"),
+    ("Zinov'ev", "Zinoviev"), ("Zinov'ev", "Zinov’ev"), ("Zinov'ev", "Zinovyev"), ("Zinov'ev", "Зиновьев"),
+    ("Kollontai", "Kollontay"), ("Kollontai", "Коллонтай"), ("Trotskii", "Trotsky"), ("Trotskii", "Trotskij"),
+    ("Aleksandra", "Alexandra"), ("Fedor", "Fyodor"), ("Workers' Opposition", "the workers opposition"),
+    ("Workers' Opposition", "WORKERS’ OPPOSITION!"), ("Kronstadt", "Krónstadt"), ("Iurii", "Yuri"),
+    ("Democratic Centralists", "democratic   centralists"), ("Ezhov", "Yezhov"),
+])
+def test_fold_meets_transliteration_variants(a, b):
+    assert fold(a) == fold(b)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Shliapnikov", "Kollontai"), ("Lenin", "Stalin"), ("Sapronov", "Osinskii"), ("1921", "1922"),
+])
+def test_fold_keeps_different_names_apart(a, b):
+    assert fold(a) != fold(b)
+
+
+def test_normalize_text_is_readable():
+    assert questions.normalize_text("  Zinóv’ev!\u200b ") == "zinovev"
+    assert questions.normalize_text("The Workers' Opposition") == "the workers opposition"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("694", 694), (" 694 ", 694), ("732,521", 732521), ("732 521", 732521), ("0,37", 0.37),
+    ("0.37", 0.37), ("37 %", 37), ("37%", 37), ("694 delegates", 694), ("\u2212 5", None),
+    ("-5", -5), ("1e3", 1000), ("１２", 12),
+])
+def test_parse_number(text, value):
+    if value is None:
+        with pytest.raises(ValueError):
+            questions.parse_number(text, "delegates")
+    else:
+        assert questions.parse_number(text, "delegates") == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "nan", "inf", "1_000", "1,2,3", "12 apples", "x" * 500, "0x10"])
+def test_parse_number_refuses_with_a_message(text):
+    with pytest.raises(ValueError, match=r"\S"):
+        questions.parse_number(text, "delegates")
+
+
+def test_word_count():
+    assert questions.word_count("Workers' Opposition, 1921 - the end.") == 5
+    assert questions.word_count("   ") == 0
+
+
+# --------------------------------------------------------------------------------------
+# evaluate(): right and wrong answers of every type
+
+
+def test_single():
+    right = evaluate("fx.single", "kept")
+    assert right.correct is True and right.status == "correct" and right.score == 1
+    assert right.message.startswith("\u2714 Correct -")
+    assert "claim_id" in right.feedback and "competing value" in right.explanation
+    wrong = evaluate("fx.single", "typo")
+    assert wrong.correct is False and wrong.message.startswith("\u2718 Not yet -")
+    assert "kept on purpose" in wrong.feedback and wrong.explanation == "" and wrong.score == 0
+    assert "Press Hint" in wrong.message
+    assert evaluate("fx.single", "estimate").feedback == ""  # no feedback written for it
+    assert evaluate("fx.single", ["kept"]).correct is True   # a one-item list is read as its item
+
+
+def test_multi():
+    right = evaluate("fx.multi", ["syndicalist", "unity"])
+    assert right.correct is True and right.normalized == ["unity", "syndicalist"] and right.score == 2
+    partial = evaluate("fx.multi", ["unity"])
+    assert partial.correct is False and "1 option that applies is not ticked" in partial.message
+    extra = evaluate("fx.multi", ("unity", "syndicalist", "appeal"))
+    assert extra.correct is False and "1 ticked option does not apply" in extra.message
+    assert "February 1922" in extra.feedback
+    assert evaluate("fx.multi", {"unity", "syndicalist"}).correct is True
+
+
+def test_order():
+    assert evaluate("fx.order", ["tu-speech", "kronstadt", "congress", "unity"]).correct is True
+    wrong = evaluate("fx.order", ["kronstadt", "tu-speech", "congress", "unity"])
+    assert wrong.correct is False and "2 of 4 are in the right place" in wrong.message
+
+
+def test_match():
+    answer = {"pamphlet": "kollontai", "crisis": "lenin", "theses": "shliapnikov"}
+    assert evaluate("fx.match", answer).correct is True
+    wrong = evaluate("fx.match", {**answer, "theses": "trotsky"})
+    assert wrong.correct is False and "2 of 3 matches are right" in wrong.message
+
+
+def test_numeric_with_tolerance_and_mistake():
+    for value in (0.701, 0.6960, 0.7060, "0,701", "0.70", np.float64(0.7012), Decimal("0.701"), Fraction(701, 1000)):
+        assert evaluate("fx.numeric", value).correct is True, value
+    for value in (0.69, 0.712, 7.01, -0.701):
+        assert evaluate("fx.numeric", value).correct is False, value
+    mistake = evaluate("fx.numeric", 70.1)
+    assert mistake.correct is False and "percentage" in mistake.feedback
+
+
+def test_numeric_exact():
+    for value in (732521, 732521.0, "732,521", "732 521", "732521 members", np.int64(732521), np.array(732521)):
+        assert evaluate("fx.exact", value).correct is True, value
+    for value in (732520, 732521.5, 732522):
+        assert evaluate("fx.exact", value).correct is False, value
+    assert "voting delegates" in evaluate("fx.exact", 694).feedback
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.floats(min_value=-3, max_value=3, allow_nan=False))
+def test_numeric_acceptance_band(x):
+    """Within the tolerance always right; 1.25 x tolerance or further always wrong."""
+    key, tolerance = Decimal("0.701"), Decimal("0.005")
+    distance = abs(Decimal(repr(x)) - key)
+    correct = evaluate("fx.numeric", x).correct
+    if distance <= tolerance:
+        assert correct is True
+    elif distance >= tolerance * Decimal("1.25"):
+        assert correct is False
+
+
+def test_text_variants_and_mistakes():
+    for value in ("Shliapnikov", "shlyapnikov", "Шляпников", "Aleksandr Shliapnikov", "A. G. Shliapnikov",
+                  "  SHLIAPNIKOV. ", "Aleksandr Shlyapnikov"):
+        assert evaluate("fx.text", value).correct is True, value
+    wrong = evaluate("fx.text", "Kollontay")
+    assert wrong.correct is False and "metalworkers" in wrong.feedback
+    assert evaluate("fx.text", "Lenin").feedback == ""
+    for value in ("Zinoviev", "Zinovyev", "zinov’ev", "Зиновьев"):
+        assert evaluate("fx.zinoviev", value).correct is True, value
+    assert evaluate("fx.zinoviev", "Zinoviev").score == 0.5
+
+
+def test_reflection_is_recorded_not_marked():
+    result = evaluate("fx.reflection", "The credentials commission counted at the congress itself.")
+    assert result.status == "recorded" and result.correct is None and result.score is None
+    assert result.word_count == 8 and result.message.startswith("\u270e Saved -")
+    assert "Historians ask" in result.explanation
+    short = evaluate("fx.reflection", "Too short.")
+    assert short.status == "recorded" and "at least 5 words" in short.message
+
+
+# --------------------------------------------------------------------------------------
+# evaluate(): bad input gets a message, never an exception
+
+BAD_INPUTS = {
+    "fx.single": [None, "", "   ", 3, 2.5, True, ["kept", "typo"], {"a": 1}, "nonexistent", "x" * 100_000,
+                  "\ud800", float("nan"), b"kept", pd.NA],
+    "fx.multi": [None, [], "unity", [None], ["unity", 3], ["nope"], {"unity": True}, list(range(500)),
+                 np.array(["unity"]), pd.NA],
+    "fx.order": [None, [], ["tu-speech"], ["tu-speech"] * 4, ["tu-speech", "kronstadt", "congress", None],
+                 ["tu-speech", "kronstadt", "congress", "unity", "unity"], "tu-speech", 5, pd.NA],
+    "fx.match": [None, {}, {"pamphlet": "kollontai"}, {"pamphlet": None, "crisis": "lenin", "theses": "lenin"},
+                 {"nope": "lenin"}, {"pamphlet": 3}, {1: "lenin"}, ["kollontai"], "lenin", pd.NA],
+    "fx.numeric": [None, "", "  ", "abc", float("nan"), float("inf"), -float("inf"), True, np.bool_(True),
+                   10 ** 400, Fraction(10 ** 400, 3), complex(1, 1), [0.7], pd.Series([0.701]),
+                   np.array([0.7, 0.8]), pd.NA, pd.NaT, Decimal("NaN"), Decimal("sNaN"), "1e5000", object()],
+    "fx.exact": [None, "", 732521.5 + 1e-7j, "seven hundred", float("nan"), pd.DataFrame({"a": [1]})],
+    "fx.text": [None, "", "   ", "!!!", ["Shliapnikov"], {"a": 1}, "x" * 5000, "\ud800\udfff", True, pd.NA,
+                b"Shliapnikov"],
+    "fx.reflection": [None, "", "   ", 42, ["text"], "x " * 40_000, "\u0000\u200b", pd.NA],
+}
+
+
+@pytest.mark.parametrize("qid, answer", [(q, a) for q, answers in BAD_INPUTS.items() for a in answers],
+                         ids=lambda v: repr(v)[:30] if not isinstance(v, str) else v[:30])
+def test_bad_input_gets_a_message(qid, answer):
+    result = evaluate(qid, answer)
+    assert result.status in ("invalid", "incorrect", "recorded"), result.message
+    if result.status == "invalid":
+        assert result.correct is None and result.message.startswith("\u26a0 Check your answer -")
+        assert len(result.message) > len("\u26a0 Check your answer - ") + 5
+    json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")
+
+
+def test_unknown_question_gets_a_message():
+    close = evaluate("fx.singel", "kept")
+    assert close.status == "unknown" and "Did you mean 'fx.single'" in close.message
+    for qid in (None, 3, ["fx.single"], "", "x" * 10_000):
+        result = evaluate(qid, "kept")
+        assert result.status == "unknown" and result.correct is None
+        assert len(result.message) < 300
+
+
+def test_damaged_bank_entry_names_the_question(fixture_bank, tmp_path, monkeypatch):
+    bank = json.loads(fixture_bank.read_text(encoding="utf-8"))
+    del bank["questions"]["fx.single"]["options"]
+    bank["questions"]["fx.multi"]["options"][0] = "not a dict"
+    damaged = tmp_path / "question_bank.json"
+    damaged.write_text(json.dumps(bank), encoding="utf-8")
+    monkeypatch.setenv("COURSE_QUESTION_BANK", str(damaged))
+    result = evaluate("fx.single", "kept")
+    assert result.status == "error" and "'fx.single'" in result.message and "'options'" in result.message
+    with pytest.raises(BankError, match="fx.single.*options"):
+        questions.question("fx.single")
+    assert evaluate("fx.multi", ["unity"]).status == "error"
+
+
+def test_missing_or_corrupt_bank_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_QUESTION_BANK", str(tmp_path / "nothing.json"))
+    assert evaluate("fx.single", "kept").status == "error"
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    monkeypatch.setenv("COURSE_QUESTION_BANK", str(bad))
+    result = evaluate("fx.single", "kept")
+    assert result.status == "error" and "damaged" in result.message
+
+
+# --------------------------------------------------------------------------------------
+# Property tests: evaluate() never raises, for any input (>= 1,000 examples per type)
+
+_text = st.text(st.characters(exclude_categories=()), max_size=60)
+_odd = [pd.NA, pd.NaT, np.nan, np.float64(0.701), np.int64(732521), np.bool_(False), np.array(0.701),
+        np.array([1, 2]), pd.Series([0.701]), pd.Series([], dtype=float), object(), Ellipsis, float]
+# Cheap constructions (st.decimals/st.fractions are several times slower to draw).
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.integers(0, 5).map(lambda k: -(10 ** (300 + 100 * k))),
+    st.floats(allow_nan=True, allow_infinity=True), st.integers().map(Decimal),
+    st.sampled_from(["NaN", "sNaN", "-Infinity", "1e999999", "1e-999999"]).map(Decimal),
+    st.builds(Fraction, st.integers(), st.integers(1, 10 ** 6)), st.builds(complex, st.floats(), st.floats()),
+    _text, st.binary(max_size=20), st.sampled_from(range(len(_odd))).map(lambda i: _odd[i]),
+    st.builds(lambda: "x" * 20_000), st.builds(lambda: "\ud800"), st.builds(lambda: "\u202e\u0301" * 50),
+)
+
+
+def _anything(ids):
+    """Any value: scalars of every kind, ids, and containers of them one or two levels deep."""
+    ids = st.sampled_from(ids) | _text
+    leaf = _scalars | ids
+    containers = (st.lists(leaf, max_size=5) | st.tuples(leaf, leaf) | st.frozensets(ids, max_size=4)
+                  | st.dictionaries(ids | st.integers(), leaf, max_size=4))
+    return leaf | containers | st.lists(containers, max_size=3) | st.dictionaries(ids, containers, max_size=3)
+
+
+_IDS = {
+    "fx.single": ["kept", "typo", "estimate"],
+    "fx.multi": ["unity", "syndicalist", "appeal"],
+    "fx.order": ["tu-speech", "kronstadt", "congress", "unity"],
+    "fx.match": ["pamphlet", "crisis", "theses", "kollontai", "lenin", "shliapnikov", "trotsky"],
+    "fx.numeric": ["0.701", "70.1", "0,7", "1e3", "-0"],
+    "fx.text": ["Shliapnikov", "Шляпников", "Kollontai"],
+    "fx.reflection": ["A short reflection.", ""],
+}
+_NEAR_VALID = {
+    "fx.multi": st.lists(st.sampled_from(_IDS["fx.multi"]), max_size=4),
+    "fx.order": st.permutations(_IDS["fx.order"]) | st.lists(st.sampled_from(_IDS["fx.order"] + [None]), max_size=5),
+    "fx.match": st.dictionaries(st.sampled_from(["pamphlet", "crisis", "theses"]),
+                                st.sampled_from(["kollontai", "lenin", "shliapnikov", "trotsky", None])),
+    "fx.numeric": st.floats(min_value=-1e6, max_value=1e6) | st.integers(-10 ** 6, 10 ** 6).map(str),
+}
+
+
+def _property_test(qid):
+    """A test proving evaluate() never raises for 1,000 generated answers to question ``qid``."""
+    strategy = _anything(_IDS[qid])
+    if qid in _NEAR_VALID:
+        strategy = strategy | _NEAR_VALID[qid]
+
+    @settings(max_examples=1000, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(answer=strategy)
+    def test(answer):
+        result = evaluate(qid, answer)
+        assert result.status in STATUSES, result.message
+        assert isinstance(result.message, str) and result.message
+        json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")
+
+    return test
+
+
+test_single_never_raises = _property_test("fx.single")
+test_multi_never_raises = _property_test("fx.multi")
+test_order_never_raises = _property_test("fx.order")
+test_match_never_raises = _property_test("fx.match")
+test_numeric_never_raises = _property_test("fx.numeric")
+test_text_never_raises = _property_test("fx.text")
+test_reflection_never_raises = _property_test("fx.reflection")
+
+
+# --------------------------------------------------------------------------------------
+# Building: determinism, drift, schema, author mistakes
+
+
+def test_build_is_deterministic():
+    first = questions.dumps(questions.build_bank(FIXTURES, check_sources=False))
+    second = questions.dumps(questions.build_bank(FIXTURES, check_sources=False))
+    assert first == second
+    bank = json.loads(first)
+    assert list(bank)[0] == "_generated" and "GENERATED" in bank["_generated"]
+    assert "solutions/question-bank" in bank["_generated"]
+
+
+def test_committed_bank_matches_the_yaml(monkeypatch, capsys):
+    """Drift test: src/helpers/question_bank.json is exactly what the YAML compiles to."""
+    monkeypatch.delenv("COURSE_QUESTION_BANK")
+    monkeypatch.delenv("COURSE_QUESTION_SOURCES")
+    code = questions.main(["--check"])
+    assert code == 0, capsys.readouterr().err + "\nRun `course build-bank` and commit the result."
+
+
+def test_build_and_check_cycle(tmp_path, monkeypatch, capsys):
+    """--check exits 1 and names the file on drift; a build makes it pass; rebuilding changes nothing."""
+    folder = tmp_path / "bank-src"
+    folder.mkdir()
+    (folder / "a.yaml").write_text((REAL_SOURCES / "00_start_here.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    target = tmp_path / "question_bank.json"
+    monkeypatch.setenv("COURSE_QUESTION_SOURCES", str(folder))
+    monkeypatch.setenv("COURSE_QUESTION_BANK", str(target))
+    assert questions.main(["--check"]) == 1
+    assert "question_bank.json" in capsys.readouterr().err
+    assert questions.main([]) == 0 and target.exists()
+    stamp = target.stat().st_mtime_ns
+    assert questions.main(["--check"]) == 0
+    assert questions.main([]) == 0 and target.stat().st_mtime_ns == stamp  # unchanged file not rewritten
+    (folder / "a.yaml").write_text((folder / "a.yaml").read_text(encoding="utf-8").replace("answer: 694", "answer: 695"),
+                                   encoding="utf-8")
+    assert questions.main(["--check"]) == 1
+    assert "out of date" in capsys.readouterr().err
+
+
+def test_schema_is_valid_and_readme_examples_pass_it():
+    import jsonschema
+
+    schema = json.loads((REAL_SOURCES / "schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    readme = (REAL_SOURCES / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if b.lstrip().startswith("- id:")]
+    kinds = set()
+    for block in blocks:
+        doc = {"notebook": "readme", "questions": yaml.safe_load(block)}
+        questions._validate_schema(doc, schema, "README.md")
+        for q in doc["questions"]:
+            q.setdefault("notebook", "readme")
+            questions._validate_semantics(q, "README.md")
+            questions.compile_question(q)
+            kinds.add(q["type"])
+    assert kinds == set(questions.TYPES)
+
+
+def _bank_error(tmp_path, text, *, known=None):
+    (tmp_path / "q.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(BankError) as info:
+        questions.build_bank(tmp_path, known_sources=known or {"src-a"})
+    return str(info.value)
+
+
+GOOD = """notebook: 01_test
+questions:
+  - id: t.q
+    type: single
+    prompt: Which?
+    options:
+      - {id: a, text: A}
+      - {id: b, text: B}
+    answer: a
+    explanation: Because.
+    source_ids: [src-a]
+"""
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("    answer: a\n", ""), r"t\.q.*'answer' is a required property"),
+    (("      - {id: b, text: B}\n", ""), r"t\.q.*options.*(too short|non-empty|fewer than 2)"),
+    (("answer: a", "answer: c"), r"t\.q.*answer 'c' is not an option id"),
+    (("    explanation: Because.\n", "    explanation: Because.\n    hnit: typo\n"), r"t\.q.*hnit.*spelling"),
+    (("    explanation: Because.\n", "    explanation: Because.\n    unit: delegates\n"), r"t\.q.*unit.*not used by single"),
+    (("{id: b, text: B}", "{id: no, text: B}"), r"t\.q.*options\.1\.id.*not of type 'string'.*quote"),
+    (("{id: b, text: B}", "{id: correct, text: B}"), r"t\.q.*correct.*would tell"),
+    (("[src-a]", "[src-zzz]"), r"t\.q.*src-zzz.*sources\.csv"),
+    (("id: t.q", "id: TQ"), r"question 'TQ'.*id.*does not match.*Dotted, lower case"),
+    (("    prompt: Which?\n", ""), r"t\.q.*'prompt' is a required property"),
+    (("notebook: 01_test\n", ""), r"t\.q.*no notebook"),
+])
+def test_author_mistakes_name_the_question(tmp_path, change, expected):
+    old, new = change
+    assert old in GOOD
+    message = _bank_error(tmp_path, GOOD.replace(old, new))
+    assert re.search(expected, message, re.S), message
+    assert "q.yaml" in message
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("type: numeric\n    answer: 0.7\n    unit: share\n", r"non-integer answer needs a tolerance"),
+    ("type: numeric\n    answer: 7\n    tolerance: 1\n    unit: x\n    mistakes: [{answer: 8, feedback: F}]\n",
+     r"mistake 8 is within the tolerance"),
+    ("type: numeric\n    answer: 7\n", r"'unit' is a required property"),
+    ("type: text\n    answer: Zinov'ev\n    mistakes: [{answer: Zinoviev, feedback: F}]\n", r"normalises to an accepted"),
+    ("type: text\n    answer: '!!!'\n", r"empty after normalisation"),
+    ("type: text\n    answer: 1921\n", r"not of type 'string'"),
+    ("type: order\n    items: [{id: a, text: A}, {id: b, text: B}]\n    answer: [a, a]\n", r"every item id exactly once"),
+    ("type: match\n    left: [{id: a, text: A}, {id: b, text: B}]\n    right: [{id: x, text: X}, {id: y, text: Y}]\n"
+     "    answer: {a: x}\n", r"match for every left id"),
+    ("type: match\n    left: [{id: a, text: A}, {id: b, text: B}]\n    right: [{id: x, text: X}, {id: y, text: Y}]\n"
+     "    answer: {a: x, b: z}\n", r"'z', not a right id"),
+    ("type: multi\n    options: [{id: a, text: A}, {id: a, text: B}]\n    answer: [a]\n", r"option ids must be unique"),
+    ("type: multi\n    options: [{id: a, text: A}, {id: b, text: B}]\n    answer: []\n", r"answer.*(too short|non-empty|fewer)"),
+    ("type: reflection\n    answer: x\n", r"answer.*not used by reflection"),
+])
+def test_author_mistakes_per_type(tmp_path, body, expected):
+    text = ("notebook: n\nquestions:\n  - id: t.q\n    prompt: P\n    explanation: E\n    source_ids: []\n    "
+            + body)
+    message = _bank_error(tmp_path, text)
+    assert "'t.q'" in message and re.search(expected, message), message
+
+
+def test_duplicate_ids_across_files_and_bad_yaml(tmp_path):
+    (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(GOOD, encoding="utf-8")
+    with pytest.raises(BankError, match=r"b\.yaml, question 't\.q': the id is already used in a\.yaml"):
+        questions.build_bank(tmp_path, known_sources={"src-a"})
+    (tmp_path / "b.yaml").write_text("questions: [unclosed", encoding="utf-8")
+    with pytest.raises(BankError, match=r"b\.yaml is not valid YAML"):
+        questions.build_bank(tmp_path, known_sources={"src-a"})
+    (tmp_path / "b.yaml").write_text("", encoding="utf-8")
+    with pytest.raises(BankError, match=r"b\.yaml"):
+        questions.build_bank(tmp_path, known_sources={"src-a"})
+
+
+def test_order_items_are_never_shown_in_answer_order():
+    q = {"id": "t.o", "type": "order", "notebook": "n", "prompt": "P", "explanation": "E", "source_ids": [],
+         "items": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}]}
+    for answer in (["a", "b"], ["b", "a"]):
+        shown = [i["id"] for i in questions.compile_question({**q, "answer": answer})["items"]]
+        assert shown != answer
+
+
+# --------------------------------------------------------------------------------------
+# The real bank: every key round-trips through evaluate()
+
+
+def _real_questions():
+    return [q for _, q in questions.read_sources(REAL_SOURCES)]
+
+
+def test_every_real_key_is_accepted(monkeypatch):
+    monkeypatch.delenv("COURSE_QUESTION_BANK")
+    for q in _real_questions():
+        qid, kind = q["id"], q["type"]
+        if kind == "reflection":
+            assert evaluate(qid, "A reflection of a few words.").status == "recorded"
+            continue
+        answers = [q["answer"]]
+        if kind == "text":
+            answers += q.get("accept", [])
+        if kind == "numeric" and q.get("tolerance"):
+            answers += [q["answer"] + q["tolerance"] * 0.99, q["answer"] - q["tolerance"] * 0.99]
+        for answer in answers:
+            result = evaluate(qid, answer)
+            assert result.correct is True, (qid, answer, result.message)
+            if q.get("explanation"):
+                assert result.explanation == q["explanation"].strip()
+        for mistake in q.get("mistakes", []):
+            result = evaluate(qid, mistake["answer"])
+            assert result.correct is False and result.feedback == mistake["feedback"].strip(), qid
+        if kind == "numeric":
+            off = q["answer"] + max(1.3 * q.get("tolerance", 0), 1)
+            assert evaluate(qid, off).correct is False, qid
+
+
+# --------------------------------------------------------------------------------------
+# Instructor side
+
+
+def test_answer_key_and_mode(monkeypatch, capsys):
+    key = questions.answer_key("90_fixture")
+    assert "fx.single [single, 1 point]" in key and "answer: kept:" in key
+    assert "tu-speech" not in key and "1. Lenin's speech on the trade unions" in key
+    assert "0.701 share of delegates (accepted within \u00b10.005)" in key
+    assert "Shliapnikov (also accepted: Aleksandr Shliapnikov, A. G. Shliapnikov)" in key
+    assert "Guidance: Credentials commission" in key
+    assert "fx.exact" not in key and "fx.exact" in questions.answer_key("91_other")
+    with pytest.raises(BankError, match="Notebooks: 90_fixture, 91_other"):
+        questions.answer_key("nope")
+    assert questions.key_main(["--notebook", "91_other"]) == 0
+    assert "732521 members (exact)" in capsys.readouterr().out
+    assert questions.key_main(["--notebook", "nope"]) == 1
+
+    monkeypatch.delenv("COURSE_MODE", raising=False)
+    assert questions.get_mode() == "student"
+    monkeypatch.setenv("COURSE_MODE", "instructor")
+    assert questions.get_mode() == "instructor"
+    questions.set_mode("student")
+    try:
+        assert questions.get_mode() == "student"
+        with pytest.raises(ValueError):
+            questions.set_mode("teacher")
+    finally:
+        questions._MODE.clear()
+
+
+def test_cli_dispatches_both_commands(capsys):
+    from helpers import cli
+
+    assert cli.main(["key", "--notebook", "90_fixture"]) == 0
+    assert "fx.single" in capsys.readouterr().out
+
+
+def test_import_helpers_stays_light():
+    import subprocess
+    import sys
+
+    code = "import sys, helpers; print(sorted(m for m in ('yaml', 'jsonschema', 'ipywidgets', 'mistune', 'matplotlib') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_jsonable_never_raises():
+    class Broken:
+        def __repr__(self):
+            raise RuntimeError("no")
+
+    for value in (Broken(), float("nan"), 10 ** 100, {1: {2: {3: {4: {5: 6}}}}}, {"a", "b"}, np.float64(1.5), "\ud800"):
+        out = questions.jsonable(value)
+        json.dumps(out, ensure_ascii=False).encode("utf-8")
+    assert questions.jsonable(np.int64(3)) == 3 and questions.jsonable(float("inf")) == "inf"
+    assert math.isclose(questions.jsonable(Decimal("0.5")), 0.5)
