@@ -29,6 +29,9 @@ RECORD_FORMAT = 1
 # fresh kernel (as under nbval) always starts from 1, so recorded outputs stay deterministic.
 _ATTEMPTS: dict[str, int] = {}
 
+# The widget last shown for each question id (kernel-side handle for scripted checks and tests).
+_SHOWN: dict = {}
+
 # Okabe-Ito colours as an extra cue; the words and symbols carry the meaning.
 _COLOURS = {"correct": "#009E73", "incorrect": "#D55E00", "recorded": "#0072B2"}
 
@@ -70,13 +73,18 @@ def record_bundle(question_id: str, attempt: int = 0, answer=None) -> dict:
 # Text helpers
 
 
+def _esc(text: str) -> str:
+    """Escape text placed between tags (quotes need no escaping there and stay readable)."""
+    return html.escape(text, quote=False)
+
+
 @lru_cache(maxsize=512)
 def _markdown(text: str) -> str:
     """Markdown to HTML (raw HTML escaped); plain escaped paragraphs if mistune is missing."""
     try:
         import mistune
     except ImportError:  # pragma: no cover - mistune comes with nbconvert
-        return "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n"))
+        return "".join(f"<p>{_esc(p)}</p>" for p in text.split("\n\n"))
     return _renderer()(text)
 
 
@@ -116,9 +124,9 @@ def _feedback_html(result: Result, notes: tuple = ()) -> str:
     sources = citations(tuple(result.source_ids)) if result.status in ("correct", "incorrect", "recorded") else ""
     if sources:
         label, _, rest = sources.partition("\n")
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in rest.splitlines())
-        parts.append(f"<p><strong>{html.escape(label)}</strong></p><ul>{items}</ul>")
-    parts += [f"<p><em>{html.escape(note)}</em></p>" for note in notes if note]
+        items = "".join(f"<li>{_esc(line)}</li>" for line in rest.splitlines())
+        parts.append(f"<p><strong>{_esc(label)}</strong></p><ul>{items}</ul>")
+    parts += [f"<p><em>{_esc(note)}</em></p>" for note in notes if note]
     return (f'<div class="course-feedback course-{result.status}" role="status" aria-live="polite" '
             f'style="border-left: 6px solid {colour}; padding-left: 0.6em">{"".join(parts)}</div>')
 
@@ -187,7 +195,7 @@ def _widget_class():
                 self.problem = str(err)
                 verdict = "\u26a0 Unknown question" if isinstance(err, LookupError) else "\u26a0 Question unavailable"
                 self.feedback = w.HTML(value=f'<div class="course-feedback" role="alert"><p><strong>'
-                                             f'{verdict}</strong> - {html.escape(self.problem)}</p></div>')
+                                             f'{verdict}</strong> - {_esc(self.problem)}</p></div>')
                 self.children = [self.feedback]
                 return
             self._build(w)
@@ -264,9 +272,9 @@ def _widget_class():
                 answer = questions.instructor_answer(self.qid)
             except Exception as err:  # noqa: BLE001 - instructor view is a convenience
                 return (f'<div class="course-instructor"><p><em>Instructor view unavailable: '
-                        f'{html.escape(str(err))}</em></p></div>')
+                        f'{_esc(str(err))}</em></p></div>')
             return (f'<div class="course-instructor"><p><strong>Instructor view - answer:</strong> '
-                    f'{html.escape(answer)}</p></div>')
+                    f'{_esc(answer)}</p></div>')
 
         def _count_words(self, change):
             value = change.get("new") if isinstance(change, dict) else getattr(change, "new", "")
@@ -333,8 +341,8 @@ def _widget_class():
                 self.feedback.value = _feedback_html(result, notes)
             except Exception as err:  # noqa: BLE001 - last resort: a lesson must never crash
                 self.feedback.value = (f'<div class="course-feedback" role="alert"><p><strong>\u26a0 Something '
-                                       f'went wrong</strong> - {html.escape(type(err).__name__)}: '
-                                       f'{html.escape(str(err))}. Please tell your instructor.</p></div>')
+                                       f'went wrong</strong> - {_esc(type(err).__name__)}: '
+                                       f'{_esc(str(err))}. Please tell your instructor.</p></div>')
 
         def _on_hint(self, _button=None):
             hints = self.q.get("hints", []) if self.q else []
@@ -367,6 +375,7 @@ def question_widget(question_id):
 def ask(question_id) -> None:
     """Show question ``question_id`` with its answer record. Example: ``ask("start.disputed")``."""
     widget = question_widget(question_id)
+    _SHOWN[widget.qid] = widget
     _show(widget)
     if widget.q is not None:
         previous = _previous_answer(widget.qid)
