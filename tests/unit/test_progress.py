@@ -1,0 +1,184 @@
+"""The progress store: atomic, locked, recovers from corruption; progress() is deterministic."""
+import json
+import multiprocessing
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import questions
+from helpers.questions import evaluate
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "question-bank"
+store = sys.modules["helpers.progress"]  # `helpers.progress` itself is the function progress()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fixture_bank(tmp_path_factory):
+    path = tmp_path_factory.mktemp("bank") / "question_bank.json"
+    path.write_text(questions.dumps(questions.build_bank(FIXTURES, check_sources=False)), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("COURSE_QUESTION_BANK", str(path))
+        yield path
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+def answer(qid, value):
+    return store.record_answer(qid, value, evaluate(qid, value))
+
+
+def test_default_location(monkeypatch, tmp_path):
+    monkeypatch.delenv("COURSE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert store.store_path() == tmp_path / ".course" / "progress.json"
+    monkeypatch.setenv("COURSE_HOME", "~/elsewhere")
+    assert store.store_path() == tmp_path / "elsewhere" / "progress.json"
+
+
+def test_record_and_read_back(home):
+    assert store.load_store() == {"format": 1, "questions": {}}
+    assert store.last_answer("fx.single") is None
+    assert answer("fx.single", "typo") == ""
+    answer("fx.single", "kept")
+    entry = store.load_store()["questions"]["fx.single"]
+    assert entry == {"notebook": "90_fixture", "attempts": 2, "correct": True, "last_answer": "kept",
+                     "history": [["typo", False], ["kept", True]]}
+    assert store.last_answer("fx.single") == "kept"
+    text = (home / "progress.json").read_text(encoding="utf-8")
+    assert json.loads(text)["format"] == 1 and text.endswith("\n")
+    assert not [p.name for p in home.iterdir() if p.name.endswith(".tmp")]  # no temp files left
+
+
+def test_history_stays_small(home):
+    for n in range(12):
+        answer("fx.exact", n)
+    entry = store.load_store()["questions"]["fx.exact"]
+    assert entry["attempts"] == 12 and len(entry["history"]) == store.HISTORY
+    assert entry["history"][-1] == [11.0, False]
+
+
+def test_odd_answers_are_stored_as_json(home):
+    answer("fx.reflection", "Lone surrogate \ud800 and a long text " + "word " * 100)
+    entry = store.load_store()["questions"]["fx.reflection"]
+    assert entry["word_count"] == 106 and "\ud800" not in entry["last_answer"]
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"", b"\xff\xfe\x00", b"[1, 2]", b'{"questions": []}',
+                                     b'{"format": 1, "questions": {"fx.single": 5}}'])
+def test_corrupt_store_is_moved_aside(home, content):
+    home.mkdir(parents=True)
+    (home / "progress.json").write_bytes(content)
+    if content.startswith(b'{"format": 1'):  # readable, one damaged entry: dropped quietly
+        answer("fx.single", "kept")
+        assert store.load_store()["questions"]["fx.single"]["attempts"] == 1
+        return
+    with pytest.warns(store.StoreRecoveredWarning, match=r"corrupt-1.*also saved in the notebook"):
+        notice = answer("fx.single", "kept")
+    assert "progress.json.corrupt-1" in notice and "re-run Check" in notice
+    assert (home / "progress.json.corrupt-1").read_bytes() == content  # nothing destroyed
+    assert store.load_store()["questions"]["fx.single"]["correct"] is True
+
+
+def test_second_corruption_gets_a_new_name(home):
+    home.mkdir(parents=True)
+    for n in (1, 2):
+        (home / "progress.json").write_text("garbage", encoding="utf-8")
+        with pytest.warns(store.StoreRecoveredWarning):
+            store.load_store()
+        assert (home / f"progress.json.corrupt-{n}").exists()
+
+
+def test_corruption_shown_in_the_widget(home, monkeypatch):
+    from helpers import widgets
+
+    home.mkdir(parents=True)
+    (home / "progress.json").write_text("garbage", encoding="utf-8")
+    monkeypatch.setattr(widgets, "_show", lambda obj: None)
+    monkeypatch.setattr(widgets, "_publish", lambda bundle, handle=None: object())
+    widget = widgets.question_widget("fx.single")
+    widget.inputs[0].value = "kept"
+    with pytest.warns(store.StoreRecoveredWarning):
+        widget.check_button.click()
+    assert "Correct -" in widget.feedback.value and "corrupt-1" in widget.feedback.value
+
+
+def test_interrupted_write_leaves_the_old_file(home, monkeypatch):
+    answer("fx.single", "typo")
+    before = (home / "progress.json").read_bytes()
+
+    def crash(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        answer("fx.single", "kept")
+    monkeypatch.undo()
+    assert (home / "progress.json").read_bytes() == before
+    assert not [p for p in home.iterdir() if p.name.endswith(".tmp")]
+
+
+def _writer(args):
+    home, bank, worker, count = args
+    os.environ["COURSE_HOME"], os.environ["COURSE_QUESTION_BANK"] = home, bank
+    from helpers import questions as q
+    import importlib
+
+    progress = importlib.import_module("helpers.progress")
+    for n in range(count):
+        qid = ("fx.single", "fx.text", "fx.exact")[n % 3]
+        value = f"w{worker}-{n}" if qid != "fx.exact" else worker * 1000 + n
+        progress.record_answer(qid, value, q.evaluate(qid, value))
+        progress.record_answer(f"fx.only{worker}", n, q.evaluate("fx.exact", n))
+    return worker
+
+
+def test_concurrent_writers_lose_nothing(home, fixture_bank):
+    """Six processes, each writing 30 answers to shared and own questions at once."""
+    home.mkdir(parents=True)
+    workers, count = 6, 30
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with context.Pool(workers) as pool:
+        done = pool.map(_writer, [(str(home), str(fixture_bank), w, count) for w in range(workers)])
+    assert sorted(done) == list(range(workers))
+    data = store.load_store()["questions"]
+    shared = sum(data[qid]["attempts"] for qid in ("fx.single", "fx.text", "fx.exact"))
+    assert shared == workers * count
+    for w in range(workers):
+        assert data[f"fx.only{w}"]["attempts"] == count
+    assert not [p.name for p in home.iterdir() if "corrupt" in p.name or p.name.endswith(".tmp")]
+
+
+def test_summary_and_progress_report(home):
+    empty = store.summary()
+    assert list(empty.index) == ["90_fixture", "91_other"]
+    assert empty.loc["90_fixture"].to_dict() == {"questions": 8, "answered": 0, "correct": 0, "auto_checked": 7}
+    answer("fx.single", "kept")
+    answer("fx.text", "Lenin")
+    answer("fx.reflection", "Some words here.")
+    answer("fx.exact", 732521)
+    table = store.summary()
+    assert table.loc["90_fixture"].to_dict() == {"questions": 8, "answered": 3, "correct": 1, "auto_checked": 7}
+    assert table.loc["91_other"].to_dict() == {"questions": 1, "answered": 1, "correct": 1, "auto_checked": 1}
+    report = store.progress()
+    text = repr(report)
+    assert text == repr(store.progress())  # deterministic for a given store
+    assert "90_fixture" in text and "Description: Horizontal bar chart" in text
+    assert "90_fixture: 3 of 8 answered, 1 of 7 auto-checked correct" in text
+    assert report.figure.alt and report.figure.caption and report.figure.png.startswith(b"\x89PNG")
+    assert "<table" in report._repr_html_() and "<img" in report._repr_html_()
+    assert list(store.progress("91_other").table.index) == ["91_other"]
+    assert repr(store.progress("nope")) == "Progress: no questions yet."
+
+
+def test_progress_is_the_helpers_function():
+    import helpers
+
+    assert helpers.progress is store.progress
