@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 # nbval: committed outputs are compared in lessons and solutions, exercises only have to run.
 NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
 
-.PHONY: help setup lab test test-units test-notebooks test-exercises execute
+.PHONY: help setup lab test test-units test-notebooks test-exercises execute bench
 
 help:
 	@echo "make lab    open the course in JupyterLab (sets up .venv first)"
@@ -38,3 +38,7 @@ execute: setup
 	COURSE_HOME=$$(mktemp -d) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
 		--ExecutePreprocessor.timeout=300 $(NB)
+
+# Benchmark (not a test): notebook times against a bare kernel, engine and grading speed.
+bench: setup
+	$(BIN)/python benchmarks/bench_course.py
