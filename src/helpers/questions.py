@@ -116,7 +116,7 @@ class Result:
 
 
 def _result(qid, status, summary, *, q=None, feedback="", explanation="", normalized=None,
-            word_count=None) -> Result:
+            word_count=None, source_ids=()) -> Result:
     parts = [f"{ICONS[status]} {VERDICTS[status]} - {summary}"]
     if feedback:
         parts.append(feedback)
@@ -128,7 +128,7 @@ def _result(qid, status, summary, *, q=None, feedback="", explanation="", normal
     return Result(question_id=qid, status=status, correct=correct, message="\n\n".join(parts),
                   feedback=feedback, explanation=explanation, normalized=normalized,
                   points=points, score=score, word_count=word_count,
-                  source_ids=tuple(q.get("source_ids", ())) if q else ())
+                  source_ids=tuple(source_ids))
 
 
 # --------------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
 
 
 def parse_number(value: str, unit: str = "") -> float:
-    """A number from text a student typed: "694", "732,521", "732 521", "0,37", "37 %", "694 delegates".
+    """A number from text a student typed: "12", "1,234,567", "1 234 567", "0,5", "37 %", "12 delegates".
 
     Thousands separators are commas between groups of three digits (not after a leading 0: "0,701"
     is a decimal comma), or spaces between
@@ -233,7 +233,7 @@ def parse_number(value: str, unit: str = "") -> float:
         text = text.replace(",", ".")
     if not _NUMBER.fullmatch(text):
         shown = value if len(value) <= 40 else value[:40] + "..."
-        raise ValueError(f"{shown!r} is not a number. Type just the number, for example 694 or 0.37"
+        raise ValueError(f"{shown!r} is not a number. Type just the number, for example 12 or 0.5"
                          + (f" (in {unit})." if unit else "."))
     return float(text)
 
@@ -286,7 +286,7 @@ def _to_decimal(answer, unit: str) -> tuple[Decimal | None, str]:
 
 
 def _bucket(number: Decimal, step: Decimal) -> str:
-    """The hashed form of a number: its integer ("i694") if step is 0, else its cell "b<k>"."""
+    """The hashed form of a number: its integer ("i12") if step is 0, else its cell "b<k>"."""
     if step == 0:
         if number != number.to_integral_value():
             return "i" + format(number.normalize(), "f")
@@ -576,8 +576,12 @@ def _finish(qid, q, form: str, summary_ok: str, summary_wrong: str, *, feedback=
     key = _open_content(salt, form, q["accept"])
     if key is not None:
         explanation = _unseal(q.get("explanation", ""), key) if q.get("explanation") else ""
+        try:
+            sources = json.loads(_unseal(q.get("sources", ""), key) or "[]")
+        except ValueError:
+            sources = []
         return _result(qid, "correct", summary_ok, q=q, feedback=feedback, explanation=explanation,
-                       normalized=normalized)
+                       normalized=normalized, source_ids=[s for s in sources if isinstance(s, str)])
     if q.get("hints"):
         summary_wrong += " Press Hint for a clue."
     return _result(qid, "incorrect", summary_wrong, q=q, feedback=feedback, normalized=normalized)
@@ -742,8 +746,9 @@ def _check_reflection(qid, q, answer) -> Result:
     minimum = int(q.get("min_words", 0) or 0)
     if words < minimum:
         summary += f" Aim for at least {minimum} words; you can add more and save again."
+    sources = [s for s in q.get("source_ids", []) if isinstance(s, str)]
     return _result(qid, "recorded", summary, q=q, explanation=str(q.get("explanation", "")),
-                   normalized=text, word_count=words)
+                   normalized=text, word_count=words, source_ids=sources)
 
 
 _CHECKERS = {"single": _check_single, "multi": _check_multi, "order": _check_order,
@@ -924,8 +929,7 @@ def compile_question(q: dict) -> dict:
     salt = _salt(qid)
     entry: dict[str, Any] = {
         "type": kind, "notebook": q["notebook"], "prompt": q["prompt"].strip(),
-        "points": q.get("points", 1), "hints": [h.strip() for h in _hints(q)],
-        "source_ids": list(q.get("source_ids", [])), "salt": salt,
+        "points": q.get("points", 1), "hints": [h.strip() for h in _hints(q)], "salt": salt,
     }
 
     def feedback_seal(form, text):
@@ -975,10 +979,14 @@ def compile_question(q: dict) -> dict:
         forms = []
         entry["min_words"] = q.get("min_words", 0)
         entry["explanation"] = (q.get("explanation") or "").strip()
+        entry["source_ids"] = list(q.get("source_ids", []))
     if kind in AUTO_CHECKED:
+        # The explanation and the sources open with the right answer only: a source id or
+        # citation ("hatch-1989") can name the very person a question asks for.
         content_key = _digest(salt, "content", forms[0])
         entry["accept"] = [_accept_entry(salt, form, content_key) for form in forms]
         entry["explanation"] = _seal(q["explanation"].strip(), content_key)
+        entry["sources"] = _seal(json.dumps(list(q.get("source_ids", []))), content_key)
     return entry
 
 

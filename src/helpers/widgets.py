@@ -121,7 +121,7 @@ def citations(source_ids: tuple) -> str:
 def _feedback_html(result: Result, notes: tuple = ()) -> str:
     colour = _COLOURS.get(result.status, "#E69F00")
     parts = [_markdown(result.message)]
-    sources = citations(tuple(result.source_ids)) if result.status in ("correct", "incorrect", "recorded") else ""
+    sources = citations(tuple(result.source_ids))
     if sources:
         label, _, rest = sources.partition("\n")
         items = "".join(f"<li>{_esc(line)}</li>" for line in rest.splitlines())
@@ -132,9 +132,7 @@ def _feedback_html(result: Result, notes: tuple = ()) -> str:
 
 
 def _feedback_text(result: Result, notes: tuple = ()) -> str:
-    parts = [result.message]
-    if result.status in ("correct", "incorrect", "recorded"):
-        parts.append(citations(tuple(result.source_ids)))
+    parts = [result.message, citations(tuple(result.source_ids))]
     parts += list(notes)
     return "\n\n".join(p for p in parts if p)
 

@@ -103,6 +103,8 @@ def test_single():
     wrong = evaluate("fx.single", "typo")
     assert wrong.correct is False and wrong.message.startswith("\u2718 Not yet -")
     assert "kept on purpose" in wrong.feedback and wrong.explanation == "" and wrong.score == 0
+    assert right.source_ids == ("lenin-cw-10thcong-notes", "gse-tenth-congress")
+    assert wrong.source_ids == ()  # sources open with the answer: an id can name it
     assert "Press Hint" in wrong.message
     assert evaluate("fx.single", "estimate").feedback == ""  # no feedback written for it
     assert evaluate("fx.single", ["kept"]).correct is True   # a one-item list is read as its item

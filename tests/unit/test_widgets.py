@@ -134,6 +134,7 @@ def test_right_then_wrong_answer(screen, qid):
     set_answer(widget, WRONG[qid])
     widget.check_button.click()
     assert "\u2718 Not yet -" in widget.feedback.value
+    assert "Source" not in widget.feedback.value
     assert widget.attempts_label.value == "Attempts: 1"
     assert screen.last_record["attempt"] == 1
 

@@ -1,0 +1,218 @@
+"""No spoilers: nothing a student receives (the installed package, exercises/) gives away a key.
+
+Three checks, for the real bank and for the fixture bank:
+1. Structure: in the compiled JSON every field of an auto-checked question that is not shown
+   to students (prompt, option texts, hints, ...) is a hex hash or sealed text, and no field
+   anywhere is named like a key. That is what "the JSON does not mark the right option" means:
+   options all look alike and only hashes say which is right.
+2. Plaintext scan: the plaintext of every key (text answers and variants, numbers in their
+   usual spellings, match pairs, explanations and feedback) is searched for in every
+   student-facing file: the JSON and other data in src/helpers/, the string literals of its
+   Python code (docstrings are prose about the package and are skipped), and every file in
+   exercises/. Short keys (under 4 characters, e.g. "7") and years (a number from 1800 to
+   2100) are too common to search for and are skipped.
+3. The scanner itself is tested on a deliberately leaky bank, so a passing scan means something.
+"""
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import questions
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "question-bank"
+REAL_SOURCES = ROOT / "solutions" / "question-bank"
+PACKAGE = ROOT / "src" / "helpers"
+EXERCISES = ROOT / "exercises"
+
+HEX = re.compile(r"^(?:[0-9a-f]{2})*$")
+# Fields students are meant to read; everything else in an auto-checked entry must be hex.
+SHOWN = {"type", "notebook", "prompt", "points", "hints", "source_ids", "salt", "unit", "tolerance",
+         "step", "min_words"}
+SHOWN_IN_ENTRIES = {"id", "text"}
+FORBIDDEN_NAMES = re.compile(r"^(answer|answers|key|keys|correct|solution|solutions|is_correct|"
+                             r"accepted_answers|plaintext)$", re.I)
+
+
+def _walk(value, path=""):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield f"{path}.{key}", key, item
+            yield from _walk(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _walk(item, f"{path}[{i}]")
+
+
+def structural_problems(bank: dict) -> list[str]:
+    problems = []
+    for path, key, _ in _walk(bank):
+        if FORBIDDEN_NAMES.match(str(key)):
+            problems.append(f"{path}: a field named {key!r}")
+    for qid, q in bank["questions"].items():
+        if q["type"] not in questions.AUTO_CHECKED:
+            continue
+        for name, value in q.items():
+            if name in SHOWN:
+                continue
+            for path, key, item in [(f"{qid}.{name}", name, value), *_walk(value, f"{qid}.{name}")]:
+                if isinstance(item, str) and key not in SHOWN_IN_ENTRIES and not HEX.match(item):
+                    problems.append(f"{path}: plaintext {item[:40]!r}")
+        for name in ("options", "items", "left", "right"):
+            shapes = {tuple(sorted(entry)) for entry in q.get(name, [])}
+            if len(shapes) > 1:
+                problems.append(f"{qid}.{name}: entries differ in shape {shapes}")
+        for path, key, item in _walk(q):
+            if key in ("feedback", "explanation", "sources") and isinstance(item, str) and len(item) % 128:
+                problems.append(f"{qid}{path}: sealed text not padded")
+    return problems
+
+
+def _number_forms(value) -> list[str]:
+    number = float(value)
+    if number.is_integer():
+        integer = int(number)
+        if 1800 <= integer <= 2100:
+            return []  # years are everywhere in a history course
+        forms = {str(integer), f"{integer:,}", f"{integer:,}".replace(",", " ")}
+    else:
+        forms = {repr(number), f"{number:g}"}
+    return [f for f in forms if sum(ch.isdigit() for ch in f) >= 3 or len(f) >= 4]
+
+
+def key_forms(q: dict) -> list[tuple[str, str]]:
+    """(kind, plaintext) pairs that must not appear in student-facing files."""
+    kind, forms = q["type"], []
+    if kind == "text":
+        for variant in [q["answer"], *q.get("accept", [])]:
+            forms += [("text", variant), ("text", questions.normalize_text(variant))]
+    if kind == "numeric":
+        forms += [("number", f) for f in _number_forms(q["answer"])]
+    if kind == "match":
+        forms += [("pair", f'"{left}": "{right}"') for left, right in q["answer"].items()]
+    if kind == "order":
+        forms += [("order", json.dumps(q["answer"])), ("order", ", ".join(q["answer"]))]
+    if kind in questions.AUTO_CHECKED:
+        texts = [q.get("explanation", "")]
+        texts += [o.get("feedback", "") for o in q.get("options", [])]
+        texts += [m["feedback"] for m in q.get("mistakes", [])]
+        forms += [("prose", " ".join(t.split())[:60]) for t in texts if len(" ".join(t.split())) >= 30]
+    return [(k, f) for k, f in forms if len(f.strip()) >= 4 or k == "number"]
+
+
+def _python_strings(path: Path) -> str:
+    """String literals of a module that are not docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = getattr(node, "body", [])
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+    return "\n".join(node.value for node in ast.walk(tree)
+                     if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings)
+
+
+def student_files(package=PACKAGE, exercises=EXERCISES, extra=()):
+    """(name, text, scope) of every student-facing text. ``scope`` is None when any key found
+    in the text is a leak (code, data), or the set of question ids the text belongs to: a bank
+    entry belongs to its question, an exercise notebook to the questions it asks. A number or
+    name that a lesson teaches may appear next to another question; next to its own it is a
+    spoiler."""
+    files = []
+    for folder in (package, exercises):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".png"):
+                continue
+            name = str(path.relative_to(ROOT))
+            try:
+                text = _python_strings(path) if path.suffix == ".py" else path.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, SyntaxError):
+                continue
+            if path.name == "question_bank.json":
+                files += bank_texts(json.loads(text), name)
+            elif folder == exercises:
+                files.append((name, text, set(re.findall(r"[\"']([a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)+)[\"']", text))))
+            else:
+                files.append((name, text, None))
+    return files + list(extra)
+
+
+def bank_texts(bank: dict, name: str):
+    """The compiled bank, one text per question (its scope), as the student's package has it."""
+    return [(f"{name} [{qid}]", json.dumps(q, ensure_ascii=False), {qid}) for qid, q in bank["questions"].items()]
+
+
+def _pattern(kind: str, form: str) -> re.Pattern:
+    if kind == "number":
+        return re.compile(r"(?<![0-9A-Za-z.,])" + re.escape(form) + r"(?![0-9A-Za-z]|[.,]\d)")
+    if kind == "text":
+        return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", re.I)
+    return re.compile(re.escape(form))
+
+
+def leaks(qs: list[dict], files) -> list[str]:
+    found = []
+    for q in qs:
+        for kind, form in key_forms(q):
+            pattern = _pattern(kind, form)
+            for name, text, scope in files:
+                if (scope is None or q["id"] in scope or kind == "prose") and pattern.search(text):
+                    found.append(f"{q['id']}: {kind} key {form!r} found in {name}")
+    return found
+
+
+# --------------------------------------------------------------------------------------
+
+
+def test_real_bank_marks_no_answer():
+    bank = json.loads((PACKAGE / "question_bank.json").read_text(encoding="utf-8"))
+    assert structural_problems(bank) == []
+
+
+def test_no_real_key_in_student_files():
+    qs = [q for _, q in questions.read_sources(REAL_SOURCES)]
+    assert qs, "the real question bank has no questions"
+    assert leaks(qs, student_files()) == []
+
+
+def test_fixture_bank_marks_no_answer_and_leaks_nothing():
+    qs = [q for _, q in questions.read_sources(FIXTURES)]
+    bank = questions.build_bank(FIXTURES, check_sources=False)
+    assert structural_problems(bank) == []
+    # Only the bank: fixture answers are names the package's own prose may mention.
+    assert leaks(qs, bank_texts(bank, "fixture bank")) == []
+
+
+def test_the_scanner_finds_a_leak():
+    """A bank with a plaintext key, an answer field and unsealed feedback is caught."""
+    qs = [q for _, q in questions.read_sources(FIXTURES)]
+    bank = questions.build_bank(FIXTURES, check_sources=False)
+    bank["questions"]["fx.single"]["options"][1]["correct"] = True
+    bank["questions"]["fx.multi"]["options"][0]["feedback"] = "Adopted on 16 March 1921."
+    bank["questions"]["fx.text"]["hint_answer"] = "Shliapnikov"
+    bank["questions"]["fx.exact"]["note"] = "The key is 732,521 members."
+    problems = structural_problems(bank)
+    assert any("fx.single" in p and "'correct'" in p for p in problems)
+    assert any("fx.multi" in p and "plaintext" in p for p in problems)
+    assert any("fx.text.hint_answer" in p for p in problems)
+    found = leaks(qs, bank_texts(bank, "leaky.json"))
+    assert any("fx.text" in f and "Shliapnikov" in f for f in found)
+    assert any("fx.exact" in f and "732,521" in f for f in found)
+    assert leaks(qs, [("hashes.json", "a732521b 7325210 0.7012 1732521 ab0.701", None)]) == []
+    assert leaks(qs, [("lesson text of another question", "732,521 members", {"fx.single"})]) == []
+    exercise = 'ask("fx.exact")\n"The delegates represented 732 521 members."'
+    assert leaks(qs, [("exercise", exercise, {"fx.exact"})]) != []
+    assert leaks(qs, [("helpers code", "message = 'for example 732521'", None)]) != []
+
+
+@pytest.mark.parametrize("qid", ["fx.numeric", "fx.exact", "fx.text", "fx.match", "fx.order"])
+def test_every_fixture_key_has_searchable_forms(qid):
+    q = next(q for _, q in questions.read_sources(FIXTURES) if q["id"] == qid)
+    kinds = {kind for kind, _ in key_forms(q)}
+    assert kinds - {"prose"}, qid
