@@ -9,10 +9,11 @@ import argparse
 import importlib
 import sys
 
-# subcommand -> (module with a main(argv) -> int, one-line help)
+# subcommand -> ("module" or "module:function", one-line help); the function (default main)
+# takes argv and returns an exit code.
 COMMANDS = {
     "build-bank": ("helpers.questions", "compile solutions/question-bank/*.yaml into the hashed question bank (--check: fail on drift)"),
-    "key": ("helpers.answerkey", "print the instructor answer key from solutions/question-bank (--notebook NAME)"),
+    "key": ("helpers.questions:key_main", "print the instructor answer key from solutions/question-bank (--notebook NAME)"),
     "build-exercises": ("helpers.exercises", "write exercises/ from solutions/*.ipynb: blanks for solution cells, no instructor cells (--check: fail on drift)"),
     "grade": ("helpers.grading", "grade a folder of handed-in notebooks without running them: DIR --out gradebook.csv [--reflections CSV]"),
     "data-docs": ("helpers.datadocs", "regenerate datasets/README.md from datapackage.json (--check: fail on drift)"),
@@ -31,8 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0 if argv else 2
     args, rest = parser.parse_known_args(argv[:1])
-    module = importlib.import_module(COMMANDS[args.command][0])
-    return int(module.main(argv[1:]) or 0)
+    module_name, _, function = COMMANDS[args.command][0].partition(":")
+    entry = getattr(importlib.import_module(module_name), function or "main")
+    return int(entry(argv[1:]) or 0)
 
 
 if __name__ == "__main__":
