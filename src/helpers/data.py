@@ -224,7 +224,7 @@ def cite(source_id: str) -> Citation:
     table = sources()
     ids = [part.strip() for part in str(source_id).split(";") if part.strip()]
     if not ids:
-        raise LookupError("cite() needs a source id, for example cite('seed-libcom-wo').")
+        raise LookupError("cite() needs a source id, for example cite('libcom-wo-history').")
     lines = []
     for sid in ids:
         if sid not in table.index:

@@ -237,5 +237,5 @@ def test_events_cover_the_phases_and_the_workers_opposition():
 
 def test_seed_texts_are_sources():
     sources = load("sources").set_index("id")
-    for seed in ("seed-review-pirani", "seed-libcom-wo"):
+    for seed in ("anon-review-pirani", "libcom-wo-history"):
         assert sources.at[seed, "kind"] == "seed"
