@@ -5,11 +5,12 @@ BIN    := $(VENV)/bin
 # nbval: committed outputs are compared in lessons and solutions, exercises only have to run.
 NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
 
-.PHONY: help setup lab test test-units test-notebooks test-exercises execute bench
+.PHONY: help setup lab test test-units test-notebooks test-exercises execute bench slides
 
 help:
 	@echo "make lab    open the course in JupyterLab (sets up .venv first)"
 	@echo "make test   run the whole test suite (sets up .venv first)"
+	@echo "make slides export the lessons as offline reveal.js slides into slides/"
 
 setup:
 	@sh scripts/setup-venv.sh "$(PYTHON)"
@@ -40,3 +41,9 @@ execute: setup
 # Benchmark (not a test): notebook times against a bare kernel, engine and grading speed.
 bench: setup
 	$(BIN)/python benchmarks/bench_course.py
+
+# Lessons as self-contained reveal.js HTML in slides/ (not committed). Nothing is fetched:
+# reveal.js comes from REVEAL_DIR or an installed package, else one-page handouts are written.
+SLIDES_NB ?= $(wildcard notebooks/*.ipynb)
+slides: setup
+	$(BIN)/python scripts/build_slides.py --out slides $(if $(REVEAL_DIR),--reveal "$(REVEAL_DIR)") $(SLIDES_NB)
