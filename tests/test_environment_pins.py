@@ -75,3 +75,42 @@ def test_environment_yml_installs_the_course_package():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip = [d for dep in env["dependencies"] if isinstance(dep, dict) for d in dep.get("pip", [])]
     assert "-e ." in pip
+
+
+def runtime():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return _pins(meta["dependencies"], "==")
+
+
+def test_environment_yml_agrees_on_every_runtime_dependency():
+    """Binder and conda users get the runtime set from environment.yml alone: a runtime
+    dependency missing there, or at another version, breaks the lessons for them only."""
+    conda = environment()
+    for name, version in runtime().items():
+        assert name in conda, f"runtime dependency {name} is in pyproject.toml but not environment.yml"
+        assert conda[name] == version, f"runtime dependency {name}: pyproject {version}, environment.yml {conda[name]}"
+
+
+def test_environment_yml_lists_each_package_once():
+    # a package listed for conda and again for pip would install twice, at either version
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    names = []
+    for dep in env["dependencies"]:
+        lines, sep = (dep.get("pip", []), "==") if isinstance(dep, dict) else ([dep], "=")
+        names += list(_pins(lines, sep))
+    assert len(names) == len(set(names)), sorted(n for n in set(names) if names.count(n) > 1)
+
+
+def test_environment_yml_python_satisfies_requires_python():
+    required = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    minimum = tuple(int(p) for p in re.fullmatch(r">=\s*(\d+(?:\.\d+)*)", required).group(1).split("."))
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and _norm(d).startswith("python="))
+    assert tuple(int(p) for p in python.split("=", 1)[1].split(".")) >= minimum
+
+
+def test_repo2docker_reads_the_root_environment_yml():
+    """repo2docker (Binder) looks in binder/ or .binder/ first and then ignores the root
+    files, and a Dockerfile replaces environment.yml altogether."""
+    for shadow in ("binder", ".binder", "Dockerfile"):
+        assert not (ROOT / shadow).exists(), f"{shadow} would hide environment.yml from repo2docker"
