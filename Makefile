@@ -5,11 +5,12 @@ BIN    := $(VENV)/bin
 # nbval: committed outputs are compared in lessons and solutions, exercises only have to run.
 NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
 
-.PHONY: help setup lab test test-units test-notebooks test-exercises execute bench slides
+.PHONY: help setup lab test test-units test-notebooks test-exercises test-browser execute bench slides
 
 help:
 	@echo "make lab    open the course in JupyterLab (sets up .venv first)"
 	@echo "make test   run the whole test suite (sets up .venv first)"
+	@echo "make test-browser  drive the course in JupyterLab in headless Chromium (installs chromium as root on Debian)"
 	@echo "make slides export the lessons as offline reveal.js slides into slides/"
 
 setup:
@@ -31,6 +32,14 @@ test-exercises:
 	@if ls exercises/*.ipynb >/dev/null 2>&1; then \
 		$(BIN)/python -m pytest --nbval-lax $(NBVAL) exercises -q; \
 	else echo "exercises/: no notebooks yet"; fi
+
+# End-to-end: a real JupyterLab on a temporary copy of the course, driven in headless
+# Chromium (Debian's /usr/bin/chromium; Playwright never downloads a browser). On failure a
+# screenshot and the console log go to test-artifacts/browser/.
+CHROMIUM ?= /usr/bin/chromium
+test-browser: setup
+	@CHROMIUM="$(CHROMIUM)" sh scripts/ensure-chromium.sh
+	CHROMIUM="$(CHROMIUM)" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest tests/browser -m browser -q -p no:cacheprovider
 
 # Re-run notebooks in place so their committed outputs are current (maintainers); see the
 # script's docstring for what it does beyond nbconvert to keep the files deterministic.
