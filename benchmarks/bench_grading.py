@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers import grading, questions
+from helpers import authoring, grading
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "assignment" / "solutions"
@@ -37,7 +37,7 @@ def _sources(tmp: Path) -> list[Path]:
     if real:
         return real
     bank = tmp / "fixture_bank.json"
-    bank.write_text(questions.dumps(questions.build_bank(FIXTURE / "question-bank", check_sources=False)),
+    bank.write_text(authoring.dumps(authoring.build_bank(FIXTURE / "question-bank", check_sources=False)),
                     encoding="utf-8")
     os.environ["COURSE_QUESTION_BANK"] = str(bank)  # also inherited by the `course grade` run below
     return sorted(FIXTURE.glob("*.ipynb"))

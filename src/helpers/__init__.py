@@ -6,7 +6,8 @@ Lessons import what they need from here in one line, e.g.
 """
 from .data import DataFileError, cite, load, sources, tables
 from .plotting import PALETTE, new_figure, show
-# Exercise engine: questions (bank + checking), widgets (ask/check), progress (store + overview).
+# Exercise engine: questions (bank + checking; text compared via normalize, keys hashed via
+# sealing, built from the YAML by authoring), widgets (ask/check), progress (store + overview).
 # Note: after this line `helpers.progress` is the function; the module is helpers.progress in sys.modules.
 from .widgets import ask, check, set_mode
 from .progress import progress

@@ -12,8 +12,8 @@ import sys
 # subcommand -> ("module" or "module:function", one-line help); the function (default main)
 # takes argv and returns an exit code.
 COMMANDS = {
-    "build-bank": ("helpers.questions", "compile solutions/question-bank/*.yaml into the hashed question bank (--check: fail on drift)"),
-    "key": ("helpers.questions:key_main", "print the instructor answer key from solutions/question-bank (--notebook NAME)"),
+    "build-bank": ("helpers.authoring", "compile solutions/question-bank/*.yaml into the hashed question bank (--check: fail on drift)"),
+    "key": ("helpers.authoring:key_main", "print the instructor answer key from solutions/question-bank (--notebook NAME)"),
     "build-exercises": ("helpers.exercises", "write exercises/ from solutions/*.ipynb: blanks for solution cells, no instructor cells (--check: fail on drift)"),
     "grade": ("helpers.grading", "grade a folder of handed-in notebooks without running them: DIR --out gradebook.csv [--reflections CSV]"),
     "data-docs": ("helpers.datadocs", "regenerate datasets/README.md from datapackage.json (--check: fail on drift)"),

@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 
 from . import questions
+from .normalize import word_count
 from .questions import BankError, Result, evaluate, get_mode, jsonable, set_mode
 
 __all__ = ["ask", "check", "question_widget", "set_mode", "RECORD_MIME"]
@@ -267,7 +268,9 @@ def _widget_class():
 
         def _instructor_html(self) -> str:
             try:
-                answer = questions.instructor_answer(self.qid)
+                from .authoring import instructor_answer  # instructor side: loaded only in this mode
+
+                answer = instructor_answer(self.qid)
             except Exception as err:  # noqa: BLE001 - instructor view is a convenience
                 return (f'<div class="course-instructor"><p><em>Instructor view unavailable: '
                         f'{_esc(str(err))}</em></p></div>')
@@ -276,7 +279,7 @@ def _widget_class():
 
         def _count_words(self, change):
             value = change.get("new") if isinstance(change, dict) else getattr(change, "new", "")
-            count = questions.word_count(value if isinstance(value, str) else "")
+            count = word_count(value if isinstance(value, str) else "")
             self.words.value = f"{count} word{'s' if count != 1 else ''}"
 
         # -- answers --------------------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import exercises, grading, questions
+from helpers import authoring, exercises, grading
 from helpers.exercises import BLANK, blank_code, exercise_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ def _tags(cell) -> list:
 @pytest.fixture(scope="module")
 def fixture_bank(tmp_path_factory):
     path = tmp_path_factory.mktemp("bank") / "question_bank.json"
-    path.write_text(questions.dumps(questions.build_bank(FIXTURE / "question-bank", check_sources=False)),
+    path.write_text(authoring.dumps(authoring.build_bank(FIXTURE / "question-bank", check_sources=False)),
                     encoding="utf-8")
     return path
 

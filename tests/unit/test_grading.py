@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import grading, questions
+from helpers import authoring, grading, questions
 from helpers.exercises import exercise_notebook
 from helpers.grading import ANSWER_MIME, MAX_BYTES, grade_file, grade_folder
 from helpers.widgets import record_bundle
@@ -36,7 +36,7 @@ REFLECTION = "I would ask who counted the rows, and then add them up again mysel
 @pytest.fixture(scope="module")
 def fixture_bank(tmp_path_factory):
     path = tmp_path_factory.mktemp("bank") / "question_bank.json"
-    path.write_text(questions.dumps(questions.build_bank(FIXTURE / "question-bank", check_sources=False)),
+    path.write_text(authoring.dumps(authoring.build_bank(FIXTURE / "question-bank", check_sources=False)),
                     encoding="utf-8")
     return path
 

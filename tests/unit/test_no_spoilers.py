@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import questions
+from helpers import authoring, normalize, questions
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "question-bank"
@@ -88,7 +88,7 @@ def key_forms(q: dict) -> list[tuple[str, str]]:
     kind, forms = q["type"], []
     if kind == "text":
         for variant in [q["answer"], *q.get("accept", [])]:
-            forms += [("text", variant), ("text", questions.normalize_text(variant))]
+            forms += [("text", variant), ("text", normalize.normalize_text(variant))]
     if kind == "numeric":
         forms += [("number", f) for f in _number_forms(q["answer"])]
     if kind == "match":
@@ -176,14 +176,14 @@ def test_real_bank_marks_no_answer():
 
 
 def test_no_real_key_in_student_files():
-    qs = [q for _, q in questions.read_sources(REAL_SOURCES)]
+    qs = [q for _, q in authoring.read_sources(REAL_SOURCES)]
     assert qs, "the real question bank has no questions"
     assert leaks(qs, student_files()) == []
 
 
 def test_fixture_bank_marks_no_answer_and_leaks_nothing():
-    qs = [q for _, q in questions.read_sources(FIXTURES)]
-    bank = questions.build_bank(FIXTURES, check_sources=False)
+    qs = [q for _, q in authoring.read_sources(FIXTURES)]
+    bank = authoring.build_bank(FIXTURES, check_sources=False)
     assert structural_problems(bank) == []
     # Only the bank: fixture answers are names the package's own prose may mention.
     assert leaks(qs, bank_texts(bank, "fixture bank")) == []
@@ -191,8 +191,8 @@ def test_fixture_bank_marks_no_answer_and_leaks_nothing():
 
 def test_the_scanner_finds_a_leak():
     """A bank with a plaintext key, an answer field and unsealed feedback is caught."""
-    qs = [q for _, q in questions.read_sources(FIXTURES)]
-    bank = questions.build_bank(FIXTURES, check_sources=False)
+    qs = [q for _, q in authoring.read_sources(FIXTURES)]
+    bank = authoring.build_bank(FIXTURES, check_sources=False)
     bank["questions"]["fx.single"]["options"][1]["correct"] = True
     bank["questions"]["fx.multi"]["options"][0]["feedback"] = "Adopted on 16 March 1921."
     bank["questions"]["fx.text"]["hint_answer"] = "Shliapnikov"
@@ -213,6 +213,6 @@ def test_the_scanner_finds_a_leak():
 
 @pytest.mark.parametrize("qid", ["fx.numeric", "fx.exact", "fx.text", "fx.match", "fx.order"])
 def test_every_fixture_key_has_searchable_forms(qid):
-    q = next(q for _, q in questions.read_sources(FIXTURES) if q["id"] == qid)
+    q = next(q for _, q in authoring.read_sources(FIXTURES) if q["id"] == qid)
     kinds = {kind for kind, _ in key_forms(q)}
     assert kinds - {"prose"}, qid

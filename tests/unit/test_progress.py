@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import questions
+from helpers import authoring
 from helpers.questions import evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,7 +18,7 @@ store = sys.modules["helpers.progress"]  # `helpers.progress` itself is the func
 @pytest.fixture(scope="module", autouse=True)
 def fixture_bank(tmp_path_factory):
     path = tmp_path_factory.mktemp("bank") / "question_bank.json"
-    path.write_text(questions.dumps(questions.build_bank(FIXTURES, check_sources=False)), encoding="utf-8")
+    path.write_text(authoring.dumps(authoring.build_bank(FIXTURES, check_sources=False)), encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COURSE_QUESTION_BANK", str(path))
         yield path

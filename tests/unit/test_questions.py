@@ -1,4 +1,5 @@
-"""helpers.questions: building the bank from YAML, normalisation, and the pure evaluate().
+"""The question bank: normalisation (helpers.normalize), building from YAML and the instructor
+key (helpers.authoring), and the pure evaluate() (helpers.questions).
 
 Most tests run on a fixture bank (tests/fixtures/question-bank) with one question of every
 type, so they do not change when lesson writers add questions; the real bank is covered by
@@ -19,8 +20,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import questions
-from helpers.questions import BankError, evaluate, fold
+from helpers import authoring, normalize, questions
+from helpers.normalize import fold
+from helpers.questions import BankError, evaluate
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "question-bank"
@@ -32,7 +34,7 @@ STATUSES = {"correct", "incorrect", "invalid", "recorded", "unknown"}
 def fixture_bank(tmp_path_factory):
     """Point the engine at the compiled fixture bank for every test in this module."""
     path = tmp_path_factory.mktemp("bank") / "question_bank.json"
-    path.write_text(questions.dumps(questions.build_bank(FIXTURES, check_sources=False)), encoding="utf-8")
+    path.write_text(authoring.dumps(authoring.build_bank(FIXTURES, check_sources=False)), encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("COURSE_QUESTION_BANK", str(path))
         mp.setenv("COURSE_QUESTION_SOURCES", str(FIXTURES))
@@ -63,8 +65,8 @@ def test_fold_keeps_different_names_apart(a, b):
 
 
 def test_normalize_text_is_readable():
-    assert questions.normalize_text("  Zinóv’ev!\u200b ") == "zinovev"
-    assert questions.normalize_text("The Workers' Opposition") == "the workers opposition"
+    assert normalize.normalize_text("  Zinóv’ev!\u200b ") == "zinovev"
+    assert normalize.normalize_text("The Workers' Opposition") == "the workers opposition"
 
 
 @pytest.mark.parametrize("text, value", [
@@ -75,20 +77,20 @@ def test_normalize_text_is_readable():
 def test_parse_number(text, value):
     if value is None:
         with pytest.raises(ValueError):
-            questions.parse_number(text, "delegates")
+            normalize.parse_number(text, "delegates")
     else:
-        assert questions.parse_number(text, "delegates") == pytest.approx(value)
+        assert normalize.parse_number(text, "delegates") == pytest.approx(value)
 
 
 @pytest.mark.parametrize("text", ["", "abc", "nan", "inf", "1_000", "1,2,3", "12 apples", "x" * 500, "0x10"])
 def test_parse_number_refuses_with_a_message(text):
     with pytest.raises(ValueError, match=r"\S"):
-        questions.parse_number(text, "delegates")
+        normalize.parse_number(text, "delegates")
 
 
 def test_word_count():
-    assert questions.word_count("Workers' Opposition, 1921 - the end.") == 5
-    assert questions.word_count("   ") == 0
+    assert normalize.word_count("Workers' Opposition, 1921 - the end.") == 5
+    assert normalize.word_count("   ") == 0
 
 
 # --------------------------------------------------------------------------------------
@@ -327,8 +329,8 @@ test_reflection_never_raises = _property_test("fx.reflection")
 
 
 def test_build_is_deterministic():
-    first = questions.dumps(questions.build_bank(FIXTURES, check_sources=False))
-    second = questions.dumps(questions.build_bank(FIXTURES, check_sources=False))
+    first = authoring.dumps(authoring.build_bank(FIXTURES, check_sources=False))
+    second = authoring.dumps(authoring.build_bank(FIXTURES, check_sources=False))
     assert first == second
     bank = json.loads(first)
     assert list(bank)[0] == "_generated" and "GENERATED" in bank["_generated"]
@@ -339,7 +341,7 @@ def test_committed_bank_matches_the_yaml(monkeypatch, capsys):
     """Drift test: src/helpers/question_bank.json is exactly what the YAML compiles to."""
     monkeypatch.delenv("COURSE_QUESTION_BANK")
     monkeypatch.delenv("COURSE_QUESTION_SOURCES")
-    code = questions.main(["--check"])
+    code = authoring.main(["--check"])
     assert code == 0, capsys.readouterr().err + "\nRun `course build-bank` and commit the result."
 
 
@@ -351,15 +353,15 @@ def test_build_and_check_cycle(tmp_path, monkeypatch, capsys):
     target = tmp_path / "question_bank.json"
     monkeypatch.setenv("COURSE_QUESTION_SOURCES", str(folder))
     monkeypatch.setenv("COURSE_QUESTION_BANK", str(target))
-    assert questions.main(["--check"]) == 1
+    assert authoring.main(["--check"]) == 1
     assert "question_bank.json" in capsys.readouterr().err
-    assert questions.main([]) == 0 and target.exists()
+    assert authoring.main([]) == 0 and target.exists()
     stamp = target.stat().st_mtime_ns
-    assert questions.main(["--check"]) == 0
-    assert questions.main([]) == 0 and target.stat().st_mtime_ns == stamp  # unchanged file not rewritten
+    assert authoring.main(["--check"]) == 0
+    assert authoring.main([]) == 0 and target.stat().st_mtime_ns == stamp  # unchanged file not rewritten
     (folder / "a.yaml").write_text((folder / "a.yaml").read_text(encoding="utf-8").replace("answer: 694", "answer: 695"),
                                    encoding="utf-8")
-    assert questions.main(["--check"]) == 1
+    assert authoring.main(["--check"]) == 1
     assert "out of date" in capsys.readouterr().err
 
 
@@ -373,11 +375,11 @@ def test_schema_is_valid_and_readme_examples_pass_it():
     kinds = set()
     for block in blocks:
         doc = {"notebook": "readme", "questions": yaml.safe_load(block)}
-        questions._validate_schema(doc, schema, "README.md")
+        authoring._validate_schema(doc, schema, "README.md")
         for q in doc["questions"]:
             q.setdefault("notebook", "readme")
-            questions._validate_semantics(q, "README.md")
-            questions.compile_question(q)
+            authoring._validate_semantics(q, "README.md")
+            authoring.compile_question(q)
             kinds.add(q["type"])
     assert kinds == set(questions.TYPES)
 
@@ -385,7 +387,7 @@ def test_schema_is_valid_and_readme_examples_pass_it():
 def _bank_error(tmp_path, text, *, known=None):
     (tmp_path / "q.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(BankError) as info:
-        questions.build_bank(tmp_path, known_sources=known or {"src-a"})
+        authoring.build_bank(tmp_path, known_sources=known or {"src-a"})
     return str(info.value)
 
 
@@ -452,20 +454,20 @@ def test_duplicate_ids_across_files_and_bad_yaml(tmp_path):
     (tmp_path / "a.yaml").write_text(GOOD, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(GOOD, encoding="utf-8")
     with pytest.raises(BankError, match=r"b\.yaml, question 't\.q': the id is already used in a\.yaml"):
-        questions.build_bank(tmp_path, known_sources={"src-a"})
+        authoring.build_bank(tmp_path, known_sources={"src-a"})
     (tmp_path / "b.yaml").write_text("questions: [unclosed", encoding="utf-8")
     with pytest.raises(BankError, match=r"b\.yaml is not valid YAML"):
-        questions.build_bank(tmp_path, known_sources={"src-a"})
+        authoring.build_bank(tmp_path, known_sources={"src-a"})
     (tmp_path / "b.yaml").write_text("", encoding="utf-8")
     with pytest.raises(BankError, match=r"b\.yaml"):
-        questions.build_bank(tmp_path, known_sources={"src-a"})
+        authoring.build_bank(tmp_path, known_sources={"src-a"})
 
 
 def test_order_items_are_never_shown_in_answer_order():
     q = {"id": "t.o", "type": "order", "notebook": "n", "prompt": "P", "explanation": "E", "source_ids": [],
          "items": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}]}
     for answer in (["a", "b"], ["b", "a"]):
-        shown = [i["id"] for i in questions.compile_question({**q, "answer": answer})["items"]]
+        shown = [i["id"] for i in authoring.compile_question({**q, "answer": answer})["items"]]
         assert shown != answer
 
 
@@ -474,7 +476,7 @@ def test_order_items_are_never_shown_in_answer_order():
 
 
 def _real_questions():
-    return [q for _, q in questions.read_sources(REAL_SOURCES)]
+    return [q for _, q in authoring.read_sources(REAL_SOURCES)]
 
 
 def test_every_real_key_is_accepted(monkeypatch):
@@ -507,18 +509,18 @@ def test_every_real_key_is_accepted(monkeypatch):
 
 
 def test_answer_key_and_mode(monkeypatch, capsys):
-    key = questions.answer_key("90_fixture")
+    key = authoring.answer_key("90_fixture")
     assert "fx.single [single, 1 point]" in key and "answer: kept:" in key
     assert "tu-speech" not in key and "1. Lenin's speech on the trade unions" in key
     assert "0.701 share of delegates (accepted within \u00b10.005)" in key
     assert "Shliapnikov (also accepted: Aleksandr Shliapnikov, A. G. Shliapnikov)" in key
     assert "Guidance: Credentials commission" in key
-    assert "fx.exact" not in key and "fx.exact" in questions.answer_key("91_other")
+    assert "fx.exact" not in key and "fx.exact" in authoring.answer_key("91_other")
     with pytest.raises(BankError, match="Notebooks: 90_fixture, 91_other"):
-        questions.answer_key("nope")
-    assert questions.key_main(["--notebook", "91_other"]) == 0
+        authoring.answer_key("nope")
+    assert authoring.key_main(["--notebook", "91_other"]) == 0
     assert "732521 members (exact)" in capsys.readouterr().out
-    assert questions.key_main(["--notebook", "nope"]) == 1
+    assert authoring.key_main(["--notebook", "nope"]) == 1
 
     monkeypatch.delenv("COURSE_MODE", raising=False)
     assert questions.get_mode() == "student"
