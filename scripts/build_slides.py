@@ -8,14 +8,14 @@ are shown as text (prompt and options), because widgets need a running kernel.
 Where reveal.js comes from, first match wins:
   1. --reveal DIR or the REVEAL_DIR environment variable (a reveal.js release folder with
      dist/ and plugin/, e.g. unpacked from the npm package `reveal.js`);
-  2. an installed Python package that ships it (sphinx-revealjs);
-  3. none: the notebook is written as one readable page with a banner saying so.
+  2. the copy of reveal.js 5.2.1 that ships with the course, next to the template;
+  3. none (the copy was removed): each notebook is written as one readable page with a
+     banner saying so.
 Nothing is downloaded, ever.
 """
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import re
 import sys
@@ -35,23 +35,22 @@ REVEAL_FILES = {
 ASK = re.compile(r"""\bask\(\s*["']([^"']+)["']\s*\)""")
 
 
-def _packaged_reveal() -> Path | None:
-    """reveal.js inside an installed package (found without importing the package)."""
-    spec = importlib.util.find_spec("sphinx_revealjs")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(list(spec.submodule_search_locations)[0]) / "_static" / "revealjs"
+# reveal.js 5.2.1 (MIT), the four files the template inlines, copied unmodified from the npm
+# package so that slides build on a machine with no network and no extra package.
+VENDORED = Path(__file__).resolve().parent / "nbconvert-templates" / "reveal_offline" / "reveal.js"
 
 
 def find_reveal(explicit: str | os.PathLike | None = None) -> Path | None:
-    """The first reveal.js folder that has every file the template inlines, or None."""
-    candidates = [explicit, os.environ.get("REVEAL_DIR"), _packaged_reveal()]
-    for folder in candidates:
-        if folder and all((Path(folder) / f).is_file() for f in REVEAL_FILES.values()):
-            return Path(folder)
-    if explicit:
-        raise SystemExit(f"{explicit}: not a reveal.js folder (needs {', '.join(REVEAL_FILES.values())})")
-    return None
+    """The reveal.js folder to inline: the one named (refused if incomplete), else the course's."""
+    def complete(folder) -> bool:
+        return all((Path(folder) / f).is_file() for f in REVEAL_FILES.values())
+
+    named = explicit or os.environ.get("REVEAL_DIR")
+    if named:
+        if complete(named):
+            return Path(named)
+        raise SystemExit(f"{named}: not a reveal.js folder (needs {', '.join(REVEAL_FILES.values())})")
+    return VENDORED if complete(VENDORED) else None
 
 
 def _inline(text: str, tag: str) -> str:

@@ -109,3 +109,12 @@ def test_make_slides_uses_the_offline_builder():
     dry = subprocess.run(["make", "-n", "slides", "REVEAL_DIR=somewhere"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     assert "scripts/build_slides.py --out slides --reveal" in dry
+
+
+def test_the_course_ships_its_own_reveal_js(no_network, lesson, tmp_path):
+    """Without REVEAL_DIR the vendored copy is used, so real slides need nothing fetched."""
+    assert build_slides.find_reveal() == build_slides.VENDORED
+    assert build_slides.main(["--out", str(tmp_path), str(lesson)]) == 0
+    html = (tmp_path / f"{lesson.stem}.slides.html").read_text()
+    _check_offline(html)
+    assert "Reveal.initialize" in html and "reveal.js was not available" not in html
