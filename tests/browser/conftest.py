@@ -301,3 +301,18 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.section("browser artifacts")
         for folder in folders:
             terminalreporter.write_line(f"{folder}/ (screenshot.png, console.log, server.log)")
+
+
+# --- the question bank (instructor side, plain text) -----------------------------------------
+
+@pytest.fixture(scope="session")
+def question_bank(course_root) -> dict:
+    """Question id -> its YAML entry (with its notebook), so tests know keys and texts."""
+    import yaml
+
+    bank = {}
+    for path in sorted((course_root / "solutions" / "question-bank").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for entry in data.get("questions", []):
+            bank[entry["id"]] = {"notebook": data.get("notebook"), **entry}
+    return bank
