@@ -39,7 +39,7 @@ test-exercises:
 CHROMIUM ?= /usr/bin/chromium
 test-browser: setup
 	@CHROMIUM="$(CHROMIUM)" sh scripts/ensure-chromium.sh
-	CHROMIUM="$(CHROMIUM)" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest tests/browser -m browser -q -p no:cacheprovider
+	CHROMIUM="$(CHROMIUM)" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest tests/browser -m browser -q -rxX -p no:cacheprovider
 
 # Re-run notebooks in place so their committed outputs are current (maintainers); see the
 # script's docstring for what it does beyond nbconvert to keep the files deterministic.

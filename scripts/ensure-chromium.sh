@@ -8,7 +8,7 @@ CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 if [ -x "$CHROMIUM" ]; then
     exit 0
 fi
-if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
+if [ "$CHROMIUM" = /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null 2>&1; then
     printf 'test-browser: %s is missing; installing Debian'"'"'s chromium package...\n' "$CHROMIUM"
     export DEBIAN_FRONTEND=noninteractive
     if apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; then
