@@ -74,6 +74,17 @@ def record_bundle(question_id: str, attempt: int = 0, answer=None) -> dict:
 # Text helpers
 
 
+# ipywidgets draws each radio option and checkbox in a row of fixed height, so a long option
+# spills over the one below it and a click can land on the wrong answer. Let them wrap.
+_OPTION_STYLE = ("<style>.course-question .widget-radio-box label,"
+                 ".course-question .widget-checkbox,.course-question .widget-checkbox label"
+                 "{height:auto;min-height:var(--jp-widgets-inline-height);white-space:normal;"
+                 "overflow:visible;line-height:1.35;align-items:flex-start}"
+                 ".course-question .widget-radio-box label{margin-bottom:6px}"
+                 ".course-question .widget-radio-box input,.course-question .widget-checkbox input"
+                 "{margin-top:3px;flex-shrink:0}</style>")
+
+
 def _esc(text: str) -> str:
     """Escape text placed between tags (quotes need no escaping there and stay readable)."""
     return html.escape(text, quote=False)
@@ -204,7 +215,7 @@ def _widget_class():
             q, kind = self.q, self.q["type"]
             label_style = {"description_width": "initial"}
             full = w.Layout(width="auto", max_width="100%")
-            self.prompt = w.HTML(value=f'<div class="course-prompt">{_markdown(q["prompt"])}</div>')
+            self.prompt = w.HTML(value=f'{_OPTION_STYLE}<div class="course-prompt">{_markdown(q["prompt"])}</div>')
             choose = ("\u2014 choose \u2014", None)
             if kind == "single":
                 box = w.RadioButtons(options=[(_plain(o["text"]), o["id"]) for o in q["options"]], value=None,

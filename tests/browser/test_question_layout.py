@@ -29,10 +29,6 @@ _PROBLEMS = """panel => [...panel.querySelectorAll('.course-question')].map(ques
 })"""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "long single-choice options wrap out of their fixed-height rows in ipywidgets' "
-    "RadioButtons and cover the next option (reported to the engine, src/helpers/widgets.py); "
-    "remove this marker when the widgets give options room to wrap"))
 def test_every_choice_option_is_readable_and_separate(page, lab, question_bank):
     ids = [qid for qid, entry in question_bank.items() if entry["type"] in ("single", "multi")]
     write_notebook(lab.root / "browser-tests" / "layout.ipynb", "from helpers import ask",
