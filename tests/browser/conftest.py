@@ -31,8 +31,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# Headless, and quiet: this machine's network is closed, so Chromium's own background
-# traffic (updates, sync, field trials) would only fail and slow the start.
+# Headless, and quiet: the tests run offline, so Chromium's own background traffic
+# (updates, sync, field trials) would only fail and slow the start.
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -42,12 +42,12 @@ SERVER_STOP_TIMEOUT = 20
 
 # User settings for the test server. Why each one: windowing "none" keeps every cell in the
 # page (the default virtualises cells off screen, so their outputs would not be there to
-# check); no news or update checks (no network, and their toast covers the notebook).
+# check); the kernel starts without the "Select Kernel" dialog, as a student's usually does;
+# no news or update checks (offline, and their toast covers the notebook).
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none", "autoStartDefaultKernel": True},
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false", "checkForUpdates": False},
 }
-
 
 
 # --- the course copy ------------------------------------------------------------------------
