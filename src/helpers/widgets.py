@@ -198,6 +198,8 @@ def _widget_class():
             self.inputs: list = []
             self.hints_shown = 0
             self.add_class("course-question")
+            if isinstance(question_id, str) and re.fullmatch(r"[a-z0-9._-]{1,80}", question_id):
+                self.add_class("course-q-" + question_id.replace(".", "--"))  # findable in the page
             try:
                 self.q = questions.question(question_id)
             except (LookupError, BankError) as err:
@@ -262,9 +264,10 @@ def _widget_class():
                 body = [box, self.words]
             is_reflection = kind == "reflection"
             self.check_button = w.Button(
-                description="Save" if is_reflection else "Check", button_style="primary", icon="check",
+                description="Save" if is_reflection else "Check", button_style="primary",
                 tooltip="Save your reflection" if is_reflection else "Check your answer")
-            self.hint_button = w.Button(description="Hint", icon="question", tooltip="Show a hint")
+            # No icons: a screen reader would read the icon's glyph as part of the button's name.
+            self.hint_button = w.Button(description="Hint", tooltip="Show a hint")
             self.attempts_label = w.Label(value="Attempts: 0")
             self.hint_box = w.HTML(value="")
             self.feedback = w.HTML(value='<div class="course-feedback" role="status" aria-live="polite"></div>')
