@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import authoring, exercises, grading
+from helpers import exercises, grading
 from helpers.exercises import BLANK, blank_code, exercise_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,14 +29,6 @@ def _source(cell) -> str:
 
 def _tags(cell) -> list:
     return cell.get("metadata", {}).get("tags", [])
-
-
-@pytest.fixture(scope="module")
-def fixture_bank(tmp_path_factory):
-    path = tmp_path_factory.mktemp("bank") / "question_bank.json"
-    path.write_text(authoring.dumps(authoring.build_bank(FIXTURE / "question-bank", check_sources=False)),
-                    encoding="utf-8")
-    return path
 
 
 @pytest.fixture
@@ -242,13 +234,13 @@ def test_the_course_exercises_are_up_to_date(capsys):
 
 # --- the generated exercise runs, and grades zero untouched ----------------------------
 
-def test_fixture_exercise_runs_top_to_bottom_and_grades_zero(course, fixture_bank, monkeypatch, tmp_path):
+def test_fixture_exercise_runs_top_to_bottom_and_grades_zero(course, assignment_bank, monkeypatch, tmp_path):
     """What `make test-exercises` does for exercises/, here for the fixture: every blank
     runs in a real kernel, and the executed but unanswered notebook scores 0 without errors."""
     nbclient = pytest.importorskip("nbclient")
     solutions, out = course
     assert _build(solutions, out) == 0
-    monkeypatch.setenv("COURSE_QUESTION_BANK", str(fixture_bank))
+    monkeypatch.setenv("COURSE_QUESTION_BANK", str(assignment_bank))
     monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
     nb = nbformat.read(out / "a0_fixture.ipynb", as_version=4)
     nbclient.NotebookClient(nb, timeout=120, kernel_name="python3",

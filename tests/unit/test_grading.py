@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import authoring, grading, questions
+from helpers import grading, questions
 from helpers.exercises import exercise_notebook
 from helpers.grading import ANSWER_MIME, MAX_BYTES, grade_file, grade_folder
 from helpers.widgets import record_bundle
@@ -33,26 +33,18 @@ RIGHT = {"a0.total": 4321, "a0.pick": "beta", "a0.rows": ["beta", "alpha"], "a0.
 REFLECTION = "I would ask who counted the rows, and then add them up again myself."
 
 
-@pytest.fixture(scope="module")
-def fixture_bank(tmp_path_factory):
-    path = tmp_path_factory.mktemp("bank") / "question_bank.json"
-    path.write_text(authoring.dumps(authoring.build_bank(FIXTURE / "question-bank", check_sources=False)),
-                    encoding="utf-8")
-    return path
-
-
 @pytest.fixture
-def bank(fixture_bank, monkeypatch):
+def bank(assignment_bank, monkeypatch):
     """Grade against the fixture's question bank."""
-    monkeypatch.setenv("COURSE_QUESTION_BANK", str(fixture_bank))
+    monkeypatch.setenv("COURSE_QUESTION_BANK", str(assignment_bank))
 
 
 @pytest.fixture
-def bank_for(fixture_bank, monkeypatch):
+def bank_for(assignment_bank, monkeypatch):
     """The right bank for a parametrised solution: the fixture's, or the course's own."""
     def use(solution: Path):
         if solution.parent == FIXTURE:
-            monkeypatch.setenv("COURSE_QUESTION_BANK", str(fixture_bank))
+            monkeypatch.setenv("COURSE_QUESTION_BANK", str(assignment_bank))
         else:
             monkeypatch.delenv("COURSE_QUESTION_BANK", raising=False)
     return use
@@ -136,13 +128,13 @@ def test_a_submission_is_never_run(bank, tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gb.csv", "gb_reflections.csv", "in"]
 
 
-def test_grading_starts_no_kernel(fixture_bank, tmp_path):
+def test_grading_starts_no_kernel(assignment_bank, tmp_path):
     """No Jupyter execution machinery is even imported by `course grade`."""
     code = ("import sys; from helpers import grading\n"
             f"grading.main([{str(SOLUTION.parent)!r}, '--out', {str(tmp_path / 'gb.csv')!r}])\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & "
             "{'nbclient', 'jupyter_client', 'ipykernel', 'nbconvert', 'zmq'}))")
-    env = {**os.environ, "COURSE_QUESTION_BANK": str(fixture_bank)}
+    env = {**os.environ, "COURSE_QUESTION_BANK": str(assignment_bank)}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip().endswith("[]")
 

@@ -3,25 +3,15 @@ import json
 import multiprocessing
 import os
 import sys
-from pathlib import Path
 
 import pytest
 
-from helpers import authoring
 from helpers.questions import evaluate
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures" / "question-bank"
 store = sys.modules["helpers.progress"]  # `helpers.progress` itself is the function progress()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def fixture_bank(tmp_path_factory):
-    path = tmp_path_factory.mktemp("bank") / "question_bank.json"
-    path.write_text(authoring.dumps(authoring.build_bank(FIXTURES, check_sources=False)), encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("COURSE_QUESTION_BANK", str(path))
-        yield path
+pytestmark = pytest.mark.usefixtures("fixture_bank")  # the engine test bank, from conftest
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ the drift test and by a round trip of every key through evaluate().
 import json
 import math
 import re
-import shutil
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -30,15 +29,7 @@ REAL_SOURCES = ROOT / "solutions" / "question-bank"
 STATUSES = {"correct", "incorrect", "invalid", "recorded", "unknown"}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def fixture_bank(tmp_path_factory):
-    """Point the engine at the compiled fixture bank for every test in this module."""
-    path = tmp_path_factory.mktemp("bank") / "question_bank.json"
-    path.write_text(authoring.dumps(authoring.build_bank(FIXTURES, check_sources=False)), encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("COURSE_QUESTION_BANK", str(path))
-        mp.setenv("COURSE_QUESTION_SOURCES", str(FIXTURES))
-        yield path
+pytestmark = pytest.mark.usefixtures("fixture_bank")  # the engine test bank, from conftest
 
 
 # --------------------------------------------------------------------------------------

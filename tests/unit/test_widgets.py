@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import authoring, questions, widgets
+from helpers import questions, widgets
 from helpers.questions import set_mode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,14 +43,7 @@ EMPTY_MESSAGE = {
 }
 
 
-@pytest.fixture(scope="module", autouse=True)
-def fixture_bank(tmp_path_factory):
-    path = tmp_path_factory.mktemp("bank") / "question_bank.json"
-    path.write_text(authoring.dumps(authoring.build_bank(FIXTURES, check_sources=False)), encoding="utf-8")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("COURSE_QUESTION_BANK", str(path))
-        mp.setenv("COURSE_QUESTION_SOURCES", str(FIXTURES))
-        yield path
+pytestmark = pytest.mark.usefixtures("fixture_bank")  # the engine test bank, from conftest
 
 
 class Handle:
