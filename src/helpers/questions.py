@@ -42,6 +42,11 @@ VERDICTS = {"correct": "Correct", "incorrect": "Not yet", "invalid": "Check your
             "recorded": "Saved", "unknown": "Unknown question", "error": "Question unavailable"}
 
 
+# check(id, ...) in a your-turn cell whose blank is still there: not an attempt, no record.
+BLANK_MESSAGE = ("the `...` is still in the cell. Replace it with your own code, run the cell again, "
+                 "and this line will tell you whether your value is right.")
+
+
 class BankError(ValueError):
     """A question is badly written or the bank is missing or damaged; the message names it."""
 
@@ -101,8 +106,8 @@ class Result:
 
 
 def _result(qid, status, summary, *, q=None, feedback="", explanation="", normalized=None,
-            word_count=None, source_ids=()) -> Result:
-    parts = [f"{ICONS[status]} {VERDICTS[status]} - {summary}"]
+            word_count=None, source_ids=(), verdict=None) -> Result:
+    parts = [f"{ICONS[status]} {verdict or VERDICTS[status]} - {summary}"]
     if feedback:
         parts.append(feedback)
     if explanation:
@@ -297,6 +302,8 @@ def evaluate(question_id, answer) -> Result:
         return _result(qid, "unknown", str(err))
     except BankError as err:
         return _result(qid, "error", str(err))
+    if answer is Ellipsis:  # a your-turn cell run before the student filled in its blank
+        return _result(qid, "invalid", BLANK_MESSAGE, q=q, verdict="Not yet")
     try:
         return _CHECKERS[q["type"]](qid, q, answer)
     except BankError as err:

@@ -325,6 +325,17 @@ def test_check_bad_values(screen, qid, value, message):
     assert screen.records == []
 
 
+@pytest.mark.parametrize("qid", ["fx.numeric", "fx.text", "fx.single", "fx.multi", "fx.reflection"])
+def test_check_with_the_blank_still_in_place_says_not_yet(screen, qid):
+    # A your-turn cell run as handed out: `value = ...` then check(id, value).
+    widgets.check(qid, ...)
+    shown = repr(screen.shown[-1])
+    assert shown.startswith("\u26a0 Not yet - the `...` is still in the cell")
+    assert "Traceback" not in shown and "ellipsis" not in shown.lower()
+    assert "Not yet" in screen.shown[-1]._repr_html_()
+    assert screen.records == []  # not an attempt: nothing recorded, nothing counted
+
+
 def test_record_text_is_deterministic():
     one = widgets.record_bundle("fx.text", 3, "Shliapnikov")
     assert one == widgets.record_bundle("fx.text", 3, "Shliapnikov")
