@@ -10,6 +10,7 @@ lesson or a figure can show the reader what it is.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,24 @@ def test_the_constructed_january_1924_baseline_is_an_estimate_graded_with_tolera
     assert baseline["confidence"] == "estimate"
     growth = next(q for q in BANK if q["id"] == "a5.growth")
     assert growth["tolerance"] >= 1000, "an estimated baseline cannot be graded to the person"
+
+
+# Hosts of unofficial copies of copyrighted books and articles met while building the course.
+UNOFFICIAL_HOSTS = ("vdoc.pub", "ebin.pub", "dokumen.pub", "docslib.org", "bibliboba", "chitka.online",
+                    "loveread", "litmir", "knigochet", "bookreadfree", "studmed", "scribd.com",
+                    "documents.pub", "libowl", "kniga-online", "onlinekniga", "simplybooks",
+                    "studylib", "issuu.com")
+
+
+def test_student_facing_links_avoid_unofficial_copies():
+    """Books read through an unofficial copy are cited as books, without the copy's address."""
+    texts = {"sources.csv urls": "\n".join(SOURCES["url"].dropna()),
+             "datapackage.json": (ROOT / "datasets" / "datapackage.json").read_text(encoding="utf-8")}
+    for folder in ("notebooks", "exercises"):
+        for path in sorted((ROOT / folder).glob("*.ipynb")):
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            texts[path.name] = "\n".join("".join(c["source"]) for c in cells)
+    links = [(name, url) for name, text in texts.items()
+             for url in re.findall(r"https?://[^\s)\"'<>]+", text)]
+    found = [(name, url) for name, url in links if any(host in url for host in UNOFFICIAL_HOSTS)]
+    assert links and not found, found
