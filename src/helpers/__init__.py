@@ -6,11 +6,12 @@ Lessons import what they need from here in one line, e.g.
 """
 from .data import DataFileError, cite, load, sources, tables
 from .plotting import PALETTE, new_figure, show
+from .tiers import web_only
 # Exercise engine: questions (bank + checking; text compared via normalize, keys hashed via
 # sealing, built from the YAML by authoring), widgets (ask/check), progress (store + overview).
 # Note: after this line `helpers.progress` is the function; the module is helpers.progress in sys.modules.
 from .widgets import ask, check, set_mode
 from .progress import progress
 
-__all__ = ["DataFileError", "cite", "load", "sources", "tables", "PALETTE", "new_figure", "show",
+__all__ = ["DataFileError", "cite", "load", "sources", "tables", "web_only", "PALETTE", "new_figure", "show",
            "ask", "check", "set_mode", "progress"]

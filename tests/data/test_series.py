@@ -38,7 +38,9 @@ def test_claims_have_competing_rows_and_are_disputed(name):
     claimed = table[table["claim_id"].notna()]
     sizes = claimed.groupby("claim_id").size()
     assert (sizes >= 2).all(), f"{name}: claims with a single row: {list(sizes[sizes < 2].index)}"
-    assert (claimed["confidence"] == "disputed").all(), f"{name}: claim rows must be 'disputed'"
+    # A rival value may also be the course's own estimate (pm34), which it must say it is.
+    assert claimed["confidence"].isin(["disputed", "estimate"]).all(), (
+        f"{name}: claim rows must be 'disputed' (or 'estimate' for a constructed rival value)")
     lone = table[table["claim_id"].isna() & (table["confidence"] == "disputed")]
     assert lone.empty, f"{name}: 'disputed' rows without a claim_id: {lone.index.tolist()}"
 
