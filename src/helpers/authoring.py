@@ -104,7 +104,7 @@ def _validate_schema(doc, schema: dict, filename: str) -> None:
     raise BankError(f"{where}: {field_path + ': ' if field_path else ''}{message}")
 
 
-_COMMON_FIELDS = {"id", "type", "notebook", "prompt", "points", "hint", "explanation", "source_ids"}
+_COMMON_FIELDS = {"id", "type", "level", "notebook", "prompt", "points", "hint", "explanation", "source_ids"}
 _TYPE_FIELDS = {
     "single": {"options", "answer"}, "multi": {"options", "answer"}, "order": {"items", "answer"},
     "match": {"left", "right", "answer"}, "numeric": {"answer", "tolerance", "unit", "mistakes"},
