@@ -350,7 +350,7 @@ def test_build_and_check_cycle(tmp_path, monkeypatch, capsys):
     stamp = target.stat().st_mtime_ns
     assert authoring.main(["--check"]) == 0
     assert authoring.main([]) == 0 and target.stat().st_mtime_ns == stamp  # unchanged file not rewritten
-    (folder / "a.yaml").write_text((folder / "a.yaml").read_text(encoding="utf-8").replace("answer: 694", "answer: 695"),
+    (folder / "a.yaml").write_text((folder / "a.yaml").read_text(encoding="utf-8").replace("points: 1", "points: 2"),
                                    encoding="utf-8")
     assert authoring.main(["--check"]) == 1
     assert "out of date" in capsys.readouterr().err
@@ -386,6 +386,7 @@ GOOD = """notebook: 01_test
 questions:
   - id: t.q
     type: single
+    level: recall
     prompt: Which?
     options:
       - {id: a, text: A}
@@ -435,7 +436,7 @@ def test_author_mistakes_name_the_question(tmp_path, change, expected):
     ("type: reflection\n    answer: x\n", r"answer.*not used by reflection"),
 ])
 def test_author_mistakes_per_type(tmp_path, body, expected):
-    text = ("notebook: n\nquestions:\n  - id: t.q\n    prompt: P\n    explanation: E\n    source_ids: []\n    "
+    text = ("notebook: n\nquestions:\n  - id: t.q\n    level: apply\n    prompt: P\n    explanation: E\n    source_ids: []\n    "
             + body)
     message = _bank_error(tmp_path, text)
     assert "'t.q'" in message and re.search(expected, message), message
