@@ -502,7 +502,7 @@ def test_every_real_key_is_accepted(monkeypatch):
 
 def test_answer_key_and_mode(monkeypatch, capsys):
     key = authoring.answer_key("90_fixture")
-    assert "fx.single [single, 1 point]" in key and "answer: kept:" in key
+    assert "fx.single [single, recall, 1 point]" in key and "answer: kept:" in key
     assert "tu-speech" not in key and "1. Lenin's speech on the trade unions" in key
     assert "0.701 share of delegates (accepted within \u00b10.005)" in key
     assert "Shliapnikov (also accepted: Aleksandr Shliapnikov, A. G. Shliapnikov)" in key
