@@ -13,9 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
-# TEMPORARY: lesson 03 is being rewritten and split in another change; it gets its key terms
-# and time table there. Remove it from this set then.
-TEMPORARY_EXEMPT = {"03_workers_opposition"}
+# TEMPORARY: lesson 03 is being rewritten and split in another change; it (or its halves,
+# whatever their names) gets its key terms and time table there. Remove this prefix then.
+TEMPORARY_EXEMPT_PREFIX = "03"
 
 _spec = importlib.util.spec_from_file_location("lesson_times", ROOT / "scripts" / "lesson_times.py")
 lesson_times = importlib.util.module_from_spec(_spec)
@@ -29,8 +29,8 @@ def _markdown(path):
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_lesson_has_key_terms_and_a_current_time_table(path):
-    if path.stem in TEMPORARY_EXEMPT:
-        pytest.skip("temporarily exempt (see TEMPORARY_EXEMPT)")
+    if path.stem.startswith(TEMPORARY_EXEMPT_PREFIX):
+        pytest.skip("temporarily exempt (see TEMPORARY_EXEMPT_PREFIX)")
     assert any("**Key terms**" in text for text in _markdown(path)), f"{path.name}: no Key terms box"
     stated = lesson_times.stated_table(path)
     assert stated is not None, f"{path.name}: no '{lesson_times.MARKER}' table"
