@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 import warnings
 from pathlib import Path
@@ -24,7 +25,7 @@ from pathlib import Path
 from .questions import AUTO_CHECKED, BankError, jsonable, load_bank
 
 __all__ = ["course_home", "store_path", "load_store", "record_answer", "last_answer", "summary",
-           "progress", "ProgressReport", "StoreRecoveredWarning"]
+           "question_places", "to_do", "progress", "ProgressReport", "StoreRecoveredWarning"]
 
 STORE_FORMAT = 1
 HISTORY = 5  # last answers kept per question
@@ -199,17 +200,147 @@ def summary(notebook: str | None = None):
     return frame.set_index("notebook")
 
 
-class ProgressReport:
-    """progress()'s result: the table (``.table``) and the chart, shown together."""
+_ASKED = re.compile(r"""\b(?:ask|check)\(\s*["']([^"']+)["']""")
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 
-    def __init__(self, table, figure=None):
-        self.table, self.figure = table, figure
+
+def _notebook_folders() -> list[Path]:
+    """Where the course's notebooks are: $COURSE_NOTEBOOKS (os.pathsep-separated, tests), else
+    the course's notebooks/ and exercises/."""
+    override = os.environ.get("COURSE_NOTEBOOKS")
+    if override:
+        return [Path(p) for p in override.split(os.pathsep) if p]
+    root = Path(__file__).resolve().parents[2]
+    return [root / "notebooks", root / "exercises"]
+
+
+def question_places() -> dict[str, dict]:
+    """{question id: {"path", "cell", "section"}}: the notebook cell that first asks or checks it.
+
+    Why: "3 of 9 answered" does not tell a student where to go back to; the cell id does, and
+    JupyterLab opens ``NAME.ipynb#cell-id=ID`` scrolled to that cell. Notebooks that cannot be
+    read are skipped (the report then just gives no link)."""
+    places: dict[str, dict] = {}
+    for folder in _notebook_folders():
+        for path in sorted(folder.glob("*.ipynb")) if folder.is_dir() else ():
+            try:
+                cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+            except (OSError, ValueError):
+                continue
+            section = ""
+            for cell in cells if isinstance(cells, list) else ():
+                source = cell.get("source", "") if isinstance(cell, dict) else ""
+                source = "".join(source) if isinstance(source, list) else str(source)
+                if cell.get("cell_type") == "markdown":
+                    headings = _HEADING.findall(source)
+                    section = headings[-1] if headings else section
+                elif cell.get("cell_type") == "code":
+                    for qid in _ASKED.findall(source):
+                        places.setdefault(qid, {"path": path, "cell": cell.get("id"), "section": section})
+    return places
+
+
+def _link(path: Path, cell: str | None) -> str:
+    """A link that works from a lesson in notebooks/ (where progress() is usually run)."""
+    name = path.name if path.parent.name == "notebooks" else f"../{path.parent.name}/{path.name}"
+    return f"{name}#cell-id={cell}" if cell else name
+
+
+def to_do(notebook: str | None = None):
+    """A DataFrame of the questions still to do: not answered, or answered but not yet right.
+
+    Columns: notebook, question, status, cell, section, link. Reflections count as done once
+    saved; for an auto-checked question the last answer decides."""
+    import pandas as pd
+
+    bank = load_bank()["questions"]
+    store = load_store()["questions"]
+    places = question_places()
+    rows = []
+    for qid, q in bank.items():
+        name = q.get("notebook") if isinstance(q, dict) else None
+        if not name or (notebook is not None and name != notebook):
+            continue
+        entry = store.get(qid)
+        answered = isinstance(entry, dict) and int(entry.get("attempts", 0) or 0) > 0
+        if not answered:
+            status = "not answered"
+        elif q.get("type") in AUTO_CHECKED and entry.get("correct") is not True:
+            status = "not yet right"
+        else:
+            continue
+        place = places.get(qid, {})
+        rows.append({"notebook": name, "question": qid, "status": status, "cell": place.get("cell") or "",
+                     "section": place.get("section", ""),
+                     "link": _link(place["path"], place.get("cell")) if place else ""})
+    return pd.DataFrame(rows, columns=["notebook", "question", "status", "cell", "section", "link"])
+
+
+class ProgressReport:
+    """progress()'s result: the table (``.table``), what is left (``.todo``) and the chart."""
+
+    def __init__(self, table, figure=None, todo=None):
+        self.table, self.figure, self.todo = table, figure, todo
+
+    def _todo_groups(self):
+        """(notebook, rows to list) for notebooks the student has started or asked about, and
+        the names of the others (a fresh overview would otherwise list every question)."""
+        if self.todo is None or self.todo.empty:
+            return [], []
+        listed, untouched = [], []
+        single = len(self.table.index) == 1
+        for name in self.table.index:
+            rows = self.todo[self.todo["notebook"] == name]
+            if rows.empty:
+                continue
+            if single or self.table.loc[name, "answered"] > 0:
+                listed.append((name, rows))
+            else:
+                untouched.append(name)
+        return listed, untouched
+
+    def _todo_text(self) -> str:
+        listed, untouched = self._todo_groups()
+        lines = []
+        for name, rows in listed:
+            lines.append(f"Still to do in {name}:")
+            for row in rows.itertuples():
+                where = f"cell {row.cell}" if row.cell else "cell not found"
+                section = f", section \u201c{row.section}\u201d" if row.section else ""
+                lines.append(f"  {row.question}: {row.status} ({where}{section})")
+        if untouched:
+            lines.append("Not started: " + ", ".join(untouched))
+        if not lines:
+            lines.append("Nothing left to do: every question is answered, and every checked answer is right.")
+        return "\n".join(lines)
+
+    def _todo_html(self) -> str:
+        from html import escape
+
+        listed, untouched = self._todo_groups()
+        parts = []
+        for name, rows in listed:
+            items = []
+            for row in rows.itertuples():
+                label = f"<code>{escape(row.question)}</code>"
+                if row.link:
+                    label = f'<a href="{escape(row.link)}">{label}</a>'
+                section = f", section &ldquo;{escape(row.section)}&rdquo;" if row.section else ""
+                cell = f"cell {escape(row.cell)}" if row.cell else "cell not found"
+                items.append(f"<li>{label}: {escape(row.status)} ({cell}{section})</li>")
+            parts.append(f"<p>Still to do in <strong>{escape(name)}</strong>:</p><ul>{''.join(items)}</ul>")
+        if untouched:
+            parts.append("<p>Not started: " + escape(", ".join(untouched)) + "</p>")
+        if not parts:
+            parts.append("<p>Nothing left to do: every question is answered, and every checked answer is right.</p>")
+        return "".join(parts)
 
     def __repr__(self) -> str:
         if self.table.empty:
             return "Progress: no questions yet."
         text = "Progress by notebook (reflections count as answered; correct counts auto-checked questions)\n"
         text += self.table.to_string()
+        text += "\n\n" + self._todo_text()
         if self.figure is not None:
             text += "\n\n" + repr(self.figure)
         return text
@@ -219,6 +350,7 @@ class ProgressReport:
             return "<p>Progress: no questions yet.</p>"
         html = ("<p><strong>Progress by notebook</strong> (reflections count as answered; "
                 "<em>correct</em> counts auto-checked questions)</p>" + self.table.to_html())
+        html += self._todo_html()
         if self.figure is not None:
             html += self.figure._repr_html_()
         return html
@@ -250,7 +382,8 @@ def _chart(table):
 
 
 def progress(notebook: str | None = None) -> ProgressReport:
-    """How far you are: questions answered and correct per notebook, as a table and a chart."""
+    """How far you are: questions answered and correct per notebook, as a table and a chart,
+    and which questions are still to do, each with the cell that asks it (a link in JupyterLab)."""
     table = summary(notebook)
     figure = _chart(table) if not table.empty else None
-    return ProgressReport(table, figure)
+    return ProgressReport(table, figure, to_do(notebook) if not table.empty else None)

@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-__all__ = ["decimal_year", "decimal_years"]
+__all__ = ["decimal_year", "decimal_years", "period_bounds"]
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _LASTS = {"fiscal year": 1.0, "calendar year": 1.0}
@@ -57,3 +57,33 @@ def decimal_years(frame: pd.DataFrame, date: str = "period_start", kind: str | N
     kinds = frame[kind] if kind and kind in frame else pd.Series([None] * len(frame), index=frame.index)
     return pd.Series([decimal_year(d, k) for d, k in zip(frame[date], kinds)], index=frame.index,
                      dtype="float64", name="decimal_year")
+
+
+def period_bounds(start, end=None) -> tuple[float, float]:
+    """(first instant, last instant) of the span from ``start`` to ``end``, as decimal years.
+
+    A span drawn on a time line should cover every day its dates allow, no more: "1918" to
+    "1920" runs from 1918.0 to 1921.0 (the whole of 1920), "1917-11" to "1922-10" from the
+    first of November 1917 to the end of October 1922. Without ``end`` the span is the period
+    ``start`` names. Malformed dates give (NaN, NaN).
+    """
+    def edges(date):
+        match = _DATE.match(str(date).strip()) if date is not None else None
+        if not match:
+            return math.nan, math.nan
+        year, month, day = (int(part) if part else None for part in match.groups())
+        if month is None:
+            return float(year), float(year + 1)
+        if not 1 <= month <= 12:
+            return math.nan, math.nan
+        if day is None:
+            return year + (month - 1) / 12, year + month / 12
+        middle = decimal_year(date)
+        days = 366 if calendar.isleap(year) else 365
+        return middle, middle + 1 / days
+
+    first, _ = edges(start)
+    _, last = edges(end if end is not None and not (isinstance(end, float) and math.isnan(end)) else start)
+    if math.isnan(first) or math.isnan(last):
+        return math.nan, math.nan
+    return round(first, 4), round(last, 4)

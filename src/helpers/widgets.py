@@ -426,7 +426,7 @@ class Feedback:
 
 
 def check(question_id, value) -> None:
-    """Check a value you computed, e.g. ``check("start.delegates", tenth_voting)``.
+    """Check a value you computed, e.g. ``check("start.gap", my_result)``.
 
     Shows the same feedback as the widget's Check button and records the answer in this
     notebook and in your progress file.

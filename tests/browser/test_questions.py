@@ -70,7 +70,7 @@ def test_wrong_answer_explains_right_answer_succeeds_hint_shows(page, lab, quest
 
 
 def test_checked_answer_is_in_the_saved_notebook(page, lab, question_bank):
-    qid = "start.delegates"
+    qid = "start.gap"
     entry = question_bank[qid]
     path = write_notebook(lab.root / "browser-tests" / "saved.ipynb",
                           "from helpers import ask", f'ask("{qid}")')

@@ -168,6 +168,56 @@ def test_summary_and_progress_report(home):
     assert repr(store.progress("nope")) == "Progress: no questions yet."
 
 
+def _notebook(path, cells):
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}),
+                    encoding="utf-8")
+
+
+def test_progress_names_what_is_left_with_a_link_to_its_cell(home, tmp_path, monkeypatch):
+    lessons = tmp_path / "notebooks"
+    lessons.mkdir()
+    _notebook(lessons / "90_fixture.ipynb", [
+        {"cell_type": "markdown", "id": "m1", "metadata": {}, "source": ["## 1. Choosing\n", "text"]},
+        {"cell_type": "code", "id": "q1", "metadata": {}, "outputs": [], "source": 'ask("fx.single")'},
+        {"cell_type": "markdown", "id": "m2", "metadata": {}, "source": "### Numbers"},
+        {"cell_type": "code", "id": "q2", "metadata": {}, "outputs": [],
+         "source": "x = 1\ncheck('fx.numeric', x)\nask(\"fx.text\")"},
+    ])
+    (lessons / "broken.ipynb").write_text("{not json", encoding="utf-8")   # skipped, not fatal
+    monkeypatch.setenv("COURSE_NOTEBOOKS", str(lessons))
+    places = store.question_places()
+    assert places["fx.single"] == {"path": lessons / "90_fixture.ipynb", "cell": "q1", "section": "1. Choosing"}
+    assert places["fx.numeric"]["cell"] == "q2" and places["fx.text"]["section"] == "Numbers"
+
+    answer("fx.single", "kept")        # right: not listed
+    answer("fx.numeric", -1)           # wrong: listed as not yet right
+    todo = store.to_do("90_fixture").set_index("question")
+    assert "fx.single" not in todo.index
+    assert todo.loc["fx.numeric", "status"] == "not yet right"
+    assert todo.loc["fx.text", "status"] == "not answered"
+    assert todo.loc["fx.numeric", "link"] == "90_fixture.ipynb#cell-id=q2"
+    assert todo.loc["fx.reflection", "cell"] == ""  # asked in no notebook: no link, still listed
+
+    report = store.progress("90_fixture")
+    text = repr(report)
+    assert "Still to do in 90_fixture:" in text
+    assert "  fx.numeric: not yet right (cell q2, section \u201cNumbers\u201d)" in text
+    assert "  fx.text: not answered (cell q2, section \u201cNumbers\u201d)" in text
+    assert "fx.single:" not in text.split("Still to do")[1]
+    html = report._repr_html_()
+    assert '<a href="90_fixture.ipynb#cell-id=q2"><code>fx.numeric</code></a>' in html
+    overview = repr(store.progress())
+    assert "Still to do in 90_fixture:" in overview and "Not started: 91_other" in overview
+
+
+def test_progress_says_when_nothing_is_left(home, monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_NOTEBOOKS", str(tmp_path / "none"))   # a missing folder is no error
+    assert "fx.exact: not answered (cell not found)" in repr(store.progress("91_other"))
+    answer("fx.exact", 732521)
+    assert store.to_do("91_other").empty
+    assert "Nothing left to do" in repr(store.progress("91_other"))
+
+
 def test_progress_is_the_helpers_function():
     import helpers
 

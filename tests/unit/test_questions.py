@@ -350,7 +350,7 @@ def test_build_and_check_cycle(tmp_path, monkeypatch, capsys):
     stamp = target.stat().st_mtime_ns
     assert authoring.main(["--check"]) == 0
     assert authoring.main([]) == 0 and target.stat().st_mtime_ns == stamp  # unchanged file not rewritten
-    (folder / "a.yaml").write_text((folder / "a.yaml").read_text(encoding="utf-8").replace("answer: 694", "answer: 695"),
+    (folder / "a.yaml").write_text((folder / "a.yaml").read_text(encoding="utf-8").replace("points: 1", "points: 2"),
                                    encoding="utf-8")
     assert authoring.main(["--check"]) == 1
     assert "out of date" in capsys.readouterr().err
@@ -386,6 +386,7 @@ GOOD = """notebook: 01_test
 questions:
   - id: t.q
     type: single
+    level: recall
     prompt: Which?
     options:
       - {id: a, text: A}
@@ -435,7 +436,7 @@ def test_author_mistakes_name_the_question(tmp_path, change, expected):
     ("type: reflection\n    answer: x\n", r"answer.*not used by reflection"),
 ])
 def test_author_mistakes_per_type(tmp_path, body, expected):
-    text = ("notebook: n\nquestions:\n  - id: t.q\n    prompt: P\n    explanation: E\n    source_ids: []\n    "
+    text = ("notebook: n\nquestions:\n  - id: t.q\n    level: apply\n    prompt: P\n    explanation: E\n    source_ids: []\n    "
             + body)
     message = _bank_error(tmp_path, text)
     assert "'t.q'" in message and re.search(expected, message), message
@@ -501,7 +502,7 @@ def test_every_real_key_is_accepted(monkeypatch):
 
 def test_answer_key_and_mode(monkeypatch, capsys):
     key = authoring.answer_key("90_fixture")
-    assert "fx.single [single, 1 point]" in key and "answer: kept:" in key
+    assert "fx.single [single, recall, 1 point]" in key and "answer: kept:" in key
     assert "tu-speech" not in key and "1. Lenin's speech on the trade unions" in key
     assert "0.701 share of delegates (accepted within \u00b10.005)" in key
     assert "Shliapnikov (also accepted: Aleksandr Shliapnikov, A. G. Shliapnikov)" in key

@@ -4,7 +4,7 @@ import math
 import pandas as pd
 from hypothesis import given, strategies as st
 
-from helpers.timeaxis import decimal_year, decimal_years
+from helpers.timeaxis import decimal_year, decimal_years, period_bounds
 
 
 def test_year_month_and_day_precision():
@@ -34,3 +34,14 @@ def test_frame_version_keeps_the_index():
 def test_a_month_lies_inside_its_year(year, month):
     value = decimal_year(f"{year}-{month:02d}")
     assert year < value < year + 1
+
+
+def test_a_span_covers_every_day_its_dates_allow():
+    assert period_bounds("1918", "1920") == (1918.0, 1921.0)          # the whole of 1920
+    assert period_bounds("1917-11", "1922-10") == (round(1917 + 10 / 12, 4), round(1922 + 10 / 12, 4))
+    assert period_bounds("1921") == (1921.0, 1922.0)                   # no end: the period itself
+    first, last = period_bounds("1921-03-08")
+    assert first == decimal_year("1921-03-08") and round(last - first, 4) == round(1 / 365, 4)
+    assert period_bounds("1918", float("nan")) == (1918.0, 1919.0)     # an empty end cell
+    assert all(math.isnan(x) for x in period_bounds("1918-13"))
+    assert all(math.isnan(x) for x in period_bounds("soon", "1920"))

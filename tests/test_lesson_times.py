@@ -1,0 +1,92 @@
+"""Every lesson shows its key terms and a time estimate per section that matches its text.
+
+The estimate comes from scripts/lesson_times.py (words read at about 150 a minute, a minute per
+table or figure, minutes per question or task). The table in each lesson is regenerated with
+``python scripts/lesson_times.py --write notebooks/*.ipynb``; this test fails when a lesson's
+text or questions changed and the table was not.
+"""
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
+
+_spec = importlib.util.spec_from_file_location("lesson_times", ROOT / "scripts" / "lesson_times.py")
+lesson_times = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lesson_times)
+
+
+def _markdown(path):
+    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "markdown"]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_has_key_terms_and_a_current_time_table(path):
+    assert any("**Key terms**" in text for text in _markdown(path)), f"{path.name}: no Key terms box"
+    stated = lesson_times.stated_table(path)
+    assert stated is not None, f"{path.name}: no '{lesson_times.MARKER}' table"
+    assert stated == lesson_times.table(lesson_times.sections(path)), (
+        f"{path.name}: the time table is out of date; run "
+        f"`python scripts/lesson_times.py --write notebooks/{path.name}`")
+
+
+def _nb(tmp_path, cells):
+    path = tmp_path / "01_x.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    return path
+
+
+_ids = iter(range(10**6))
+
+
+def _md(text):
+    return {"cell_type": "markdown", "id": f"m{next(_ids)}", "metadata": {}, "source": text}
+
+
+def _code(text, outputs=(), tags=()):
+    return {"cell_type": "code", "id": f"k{next(_ids)}", "metadata": {"tags": list(tags)}, "source": text, "outputs": list(outputs),
+            "execution_count": None}
+
+
+def test_words_tables_questions_and_tasks_are_counted_per_section(tmp_path):
+    table_output = {"output_type": "execute_result", "data": {"text/plain": "   a\n0  1"}, "metadata": {}}
+    question_output = {"output_type": "display_data", "data": {"text/plain": "Question q.n (interactive)"}, "metadata": {}}
+    bank = {"q.n": {"type": "numeric"}, "q.r": {"type": "reflection", "min_words": 120}, "q.s": {"type": "single"}}
+    path = _nb(tmp_path, [
+        _md("# Title\n\n" + "word " * 148),
+        _md("## 1. First\n\n" + "word " * 297),
+        _code("t = load('x')\nt", [table_output]),
+        _code('ask("q.n")', [question_output]),
+        _code('ask("q.n")\nask("q.s")'),                       # a repeated question counts once
+        _md("## 2. Second"),
+        _code('x = ...\ncheck("q.n", x)', tags=["your-turn"]),   # the task's minutes include its check
+        _code('ask("q.r")'),
+        _md("## Sources and further reading\n\n" + "word " * 500),
+    ])
+    rows = lesson_times.sections(path, bank)
+    assert [r["section"] for r in rows] == ["Opening", "1. First", "2. Second"]
+    assert [r["reading"] for r in rows] == [1, 3, 1]     # 150 words; 300 words + one table; a heading
+    assert [r["tasks"] for r in rows] == [0, 6, 17]      # numeric 4 + single 2; your-turn 5 + reflection 12
+    text = lesson_times.table(rows)
+    assert text.splitlines()[-1] == "| **in all** | **5 min** | **23 min** |"
+    assert "| Opening | 1 min | - |" in text
+
+
+def test_write_fills_and_then_keeps_the_table(tmp_path):
+    path = _nb(tmp_path, [_md("## What you will learn\n\n" + lesson_times.MARKER + " (estimate):\n\n| old |\n|---|"),
+                          _md("## 1. Body\n\n" + "word " * 450)])
+    bank = {}
+    original = lesson_times._bank
+    lesson_times._bank = lambda root: bank
+    try:
+        assert lesson_times.write(path)
+        first = path.read_text()
+        assert "| 1. Body | 3 min | - |" in first and "| old |" not in first
+        assert lesson_times.write(path) and path.read_text() == first     # stable
+        assert not lesson_times.write(_nb(tmp_path, [_md("## Nothing here")]))
+    finally:
+        lesson_times._bank = original
