@@ -16,8 +16,9 @@ help:
 setup:
 	@sh scripts/setup-venv.sh "$(PYTHON)"
 
+# As root (containers, cloud VMs) the script adds --allow-root and says so.
 lab: setup
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	@sh scripts/run-lab.sh $(BIN)/jupyter notebooks/00_start_here.ipynb
 
 test: setup
 	$(MAKE) --no-print-directory test-units test-notebooks test-exercises
