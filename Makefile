@@ -5,13 +5,14 @@ BIN    := $(VENV)/bin
 # nbval: committed outputs are compared in lessons and solutions, exercises only have to run.
 NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
 
-.PHONY: help setup lab test test-units test-notebooks test-exercises test-browser execute bench slides
+.PHONY: help setup lab test test-units test-notebooks test-exercises test-browser execute bench slides handouts
 
 help:
 	@echo "make lab    open the course in JupyterLab (sets up .venv first)"
 	@echo "make test   run the whole test suite (sets up .venv first)"
 	@echo "make test-browser  drive the course in JupyterLab in headless Chromium (installs chromium as root on Debian)"
 	@echo "make slides export the lessons as offline reveal.js slides into slides/"
+	@echo "make handouts  printable question sheets into handouts/, answer keys into instructor-keys/"
 
 setup:
 	@sh scripts/setup-venv.sh "$(PYTHON)"
@@ -57,3 +58,9 @@ bench: setup
 SLIDES_NB ?= $(wildcard notebooks/*.ipynb)
 slides: setup
 	$(BIN)/python scripts/build_slides.py --out slides $(if $(REVEAL_DIR),--reveal "$(REVEAL_DIR)") $(SLIDES_NB)
+
+# One printable question sheet per lesson in handouts/, and (from solutions/question-bank,
+# instructors only) one answer key per lesson in instructor-keys/. Neither is committed.
+HANDOUT_NB ?= $(wildcard notebooks/*.ipynb)
+handouts: setup
+	$(BIN)/python scripts/build_handouts.py --out handouts --keys instructor-keys $(HANDOUT_NB)

@@ -49,8 +49,9 @@ def _blank(width: str = "4em") -> str:
 
 
 def _lettered(entries: list[dict], box: str, space: bool) -> str:
+    mark = f'<span class="course-mark" aria-hidden="true">{box}</span>' if space else ""
     rows = "".join(
-        f'<li><span class="course-mark" aria-hidden="true">{box if space else ""}</span>'
+        f'<li>{mark}'
         f'<strong>{_LETTERS[i]}.</strong> {_inline(e["text"])}</li>'
         for i, e in enumerate(entries))
     return f'<ul class="course-choices" style="list-style:none;padding-left:0.5em">{rows}</ul>'
