@@ -36,11 +36,14 @@ test-exercises:
 	else echo "exercises/: no notebooks yet"; fi
 
 # End-to-end: a real JupyterLab on a temporary copy of the course, driven in headless
-# Chromium (Debian's /usr/bin/chromium; Playwright never downloads a browser). On failure a
-# screenshot and the console log go to test-artifacts/browser/.
+# Chromium (Debian's /usr/bin/chromium; Playwright never downloads a browser), plus the
+# offline slides and an accessibility audit with axe-core (npm, pinned in
+# tests/browser/package-lock.json, installed here). On failure a screenshot and the console
+# log go to test-artifacts/browser/.
 CHROMIUM ?= /usr/bin/chromium
 test-browser: setup
 	@CHROMIUM="$(CHROMIUM)" sh scripts/ensure-chromium.sh
+	@sh scripts/ensure-axe.sh
 	CHROMIUM="$(CHROMIUM)" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest tests/browser -m browser -q -rxX -p no:cacheprovider
 
 # Re-run notebooks in place so their committed outputs are current (maintainers); see the
