@@ -1,14 +1,12 @@
 """Offline slides in headless Chromium: every slide of every lesson fits 1280x720 (nothing
 runs off the bottom or the right edge), and the speaker view shows the guide's notes.
 
-These open the files `make slides` writes; no JupyterLab server is needed.
+These open the files `make slides` writes, in the session's Chromium.
 """
 import importlib.util
 from pathlib import Path
 
 import pytest
-
-from conftest import CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = pytest.mark.browser
 
@@ -44,30 +42,18 @@ def slides(tmp_path_factory):
     return {path.stem: build_slides.build(path, out, reveal) for path in LESSONS}
 
 
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}. Run `make test-browser`.", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def open_slides(chromium, path: Path):
-    page = chromium.new_page(viewport={"width": 1280, "height": 720})
+def open_slides(browser, path: Path):
+    """The slides in a new tab of the session's Chromium (one Playwright per session)."""
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(path.as_uri())
     page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
     return page
 
 
 @pytest.mark.parametrize("stem", [p.stem for p in LESSONS])
-def test_every_slide_fits_1280_by_720(chromium, slides, stem):
-    page = open_slides(chromium, slides[stem])
+def test_every_slide_fits_1280_by_720(browser, slides, stem):
+    page = open_slides(browser, slides[stem])
     try:
         measured = page.evaluate(MEASURE)
     finally:
@@ -78,9 +64,9 @@ def test_every_slide_fits_1280_by_720(chromium, slides, stem):
         f"  slide {m['slide']}: {m['width']}x{m['height']} px, starts '{m['start']}'" for m in over)
 
 
-def test_speaker_view_shows_the_guide_notes(chromium, slides):
+def test_speaker_view_shows_the_guide_notes(browser, slides):
     stem = LESSONS[0].stem
-    page = open_slides(chromium, slides[stem])
+    page = open_slides(browser, slides[stem])
     try:
         with page.expect_popup() as popup_info:
             page.keyboard.press("s")
