@@ -90,6 +90,10 @@ def press_check(page, question, name: str) -> None:
             break
         assert question.evaluate("q => q.contains(document.activeElement)"), f"Tab left the question: {now}"
     assert now["tag"] == "button" and now["text"].endswith(name), now
+    # ipywidgets holds back a control's new value while the kernel has not acknowledged the
+    # previous one, but sends a button press at once: give the last choice time to arrive,
+    # as the half second a person takes between choosing and pressing Enter does.
+    page.wait_for_timeout(500)
     page.keyboard.press("Enter")
 
 
