@@ -23,6 +23,7 @@ Nothing is downloaded, ever.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import re
 import sys
@@ -307,7 +308,7 @@ def shape(nb, notes: str | None = None, discussion: str | None = None):
     """The lesson as slides: questions printed whole, code hidden unless tagged, long slides
     continued on sub-slides, the guide's notes on the title slide and its discussion prompts
     on the lesson's Discussion slide. Works on a copy."""
-    nb = nbformat.from_dict(nbformat.from_dict(nb))  # deep copy
+    nb = copy.deepcopy(nb)
     cells, carried = [], None
     for cell in nb.cells:
         kind = _slide_type(cell)
