@@ -5,19 +5,21 @@ BIN    := $(VENV)/bin
 # nbval: committed outputs are compared in lessons and solutions, exercises only have to run.
 NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
 
-.PHONY: help setup lab test test-units test-notebooks test-exercises test-browser execute bench slides
+.PHONY: help setup lab test test-units test-notebooks test-exercises test-browser execute bench slides handouts
 
 help:
 	@echo "make lab    open the course in JupyterLab (sets up .venv first)"
 	@echo "make test   run the whole test suite (sets up .venv first)"
 	@echo "make test-browser  drive the course in JupyterLab in headless Chromium (installs chromium as root on Debian)"
 	@echo "make slides export the lessons as offline reveal.js slides into slides/"
+	@echo "make handouts  printable question sheets into handouts/, answer keys into instructor-keys/"
 
 setup:
 	@sh scripts/setup-venv.sh "$(PYTHON)"
 
+# As root (containers, cloud VMs) the script adds --allow-root and says so.
 lab: setup
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	@sh scripts/run-lab.sh $(BIN)/jupyter notebooks/00_start_here.ipynb
 
 test: setup
 	$(MAKE) --no-print-directory test-units test-notebooks test-exercises
@@ -34,11 +36,14 @@ test-exercises:
 	else echo "exercises/: no notebooks yet"; fi
 
 # End-to-end: a real JupyterLab on a temporary copy of the course, driven in headless
-# Chromium (Debian's /usr/bin/chromium; Playwright never downloads a browser). On failure a
-# screenshot and the console log go to test-artifacts/browser/.
+# Chromium (Debian's /usr/bin/chromium; Playwright never downloads a browser), plus the
+# offline slides and an accessibility audit with axe-core (npm, pinned in
+# tests/browser/package-lock.json, installed here). On failure a screenshot and the console
+# log go to test-artifacts/browser/.
 CHROMIUM ?= /usr/bin/chromium
 test-browser: setup
 	@CHROMIUM="$(CHROMIUM)" sh scripts/ensure-chromium.sh
+	@sh scripts/ensure-axe.sh
 	CHROMIUM="$(CHROMIUM)" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest tests/browser -m browser -q -rxX -p no:cacheprovider
 
 # Re-run notebooks in place so their committed outputs are current (maintainers); see the
@@ -56,3 +61,9 @@ bench: setup
 SLIDES_NB ?= $(wildcard notebooks/*.ipynb)
 slides: setup
 	$(BIN)/python scripts/build_slides.py --out slides $(if $(REVEAL_DIR),--reveal "$(REVEAL_DIR)") $(SLIDES_NB)
+
+# One printable question sheet per lesson in handouts/, and (from solutions/question-bank,
+# instructors only) one answer key per lesson in instructor-keys/. Neither is committed.
+HANDOUT_NB ?= $(wildcard notebooks/*.ipynb)
+handouts: setup
+	$(BIN)/python scripts/build_handouts.py --out handouts --keys instructor-keys $(HANDOUT_NB)

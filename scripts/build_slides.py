@@ -2,8 +2,15 @@
 
 nbconvert's stock reveal template links reveal.js and its helpers from CDNs, so its slides
 are blank in a lecture room without internet. Here each notebook becomes ONE self-contained
-HTML file: a local copy of reveal.js is inlined, images are embedded, and widget questions
-are shown as text (prompt and options), because widgets need a running kernel.
+HTML file: a local copy of reveal.js is inlined and images are embedded. The lesson is also
+shaped for a projector, by rules that hold for any lesson:
+  - every ask()/check() question is printed whole (prompt, options, items to order, both
+    sides of a matching), because widgets need a running kernel;
+  - code is hidden, its figures, captions and tables stay; tag a cell `slides-show-code`
+    to show its code;
+  - what does not fit a 1280x720 slide continues on a sub-slide, and long tables show
+    their first rows;
+  - speaker notes (key S) come from the lesson's section of instructors/guide.md.
 
 Where reveal.js comes from, first match wins:
   1. --reveal DIR or the REVEAL_DIR environment variable (a reveal.js release folder with
@@ -16,6 +23,7 @@ Nothing is downloaded, ever.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import re
 import sys
@@ -23,7 +31,8 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import SlidesExporter
-from nbconvert.preprocessors import Preprocessor
+
+from helpers.printed import markdown_html, question_html, question_ids_in
 
 TEMPLATES = Path(__file__).resolve().parent / "nbconvert-templates"
 REVEAL_FILES = {
@@ -32,7 +41,6 @@ REVEAL_FILES = {
     "theme": "dist/theme/white.css",
     "notes": "plugin/notes/notes.js",
 }
-ASK = re.compile(r"""\bask\(\s*["']([^"']+)["']\s*\)""")
 
 
 # reveal.js 5.2.1 (MIT), the four files the template inlines, copied unmodified from the npm
@@ -66,41 +74,318 @@ def read_reveal(folder: Path | None) -> dict | None:
             for (key, rel), text in zip(REVEAL_FILES.items(), files.values())}
 
 
-class QuestionsAsText(Preprocessor):
-    """Show each ask("id") cell's question (prompt and options, as Markdown) in place of
-    its outputs, which on a slide would only be a widget placeholder and an empty answer
-    record. The room can then see, and vote on, the question."""
+# A code cell's source is hidden on the slides unless the cell carries this tag: the room
+# should see the chart and its caption, not the 20 lines that drew it.
+SHOW_CODE_TAG = "slides-show-code"
+# The slide size reveal.js lays out (it scales the whole slide to the screen), and the
+# estimated content height one slide may hold before the builder starts a continuation.
+WIDTH, HEIGHT = 1280, 720
+BUDGET = 560
+GUIDE = Path(__file__).resolve().parents[1] / "instructors" / "guide.md"
+# Paragraphs of a lesson's guide section that become its speaker notes, in this order.
+NOTE_LABELS = ("Time", "Discussion", "Misconceptions", "Source criticism")
+_DROP_MIMES = ("application/vnd.jupyter.widget-view+json", "application/vnd.course.answer+json")
 
-    def preprocess_cell(self, cell, resources, index):
-        found = ASK.search(cell.source) if cell.cell_type == "code" else None
-        text = _question_markdown(found.group(1)) if found else None
-        if text:
-            cell.outputs = [nbformat.v4.new_output("display_data", data={"text/markdown": text})]
-        return cell, resources
+
+def _slide_type(cell) -> str:
+    return cell.metadata.get("slideshow", {}).get("slide_type") or "-"
 
 
-def _question_markdown(qid: str) -> str | None:
-    try:
-        from helpers.questions import question
-        q = question(qid)
-    except Exception:  # a slide build must not fail over one question; the text/plain stays
+def _set_slide_type(cell, kind: str) -> None:
+    cell.metadata.setdefault("slideshow", {})["slide_type"] = kind
+
+
+def _question_outputs(ids: list[str]) -> list:
+    """One display per question the cell asks or checks, every part of it printed."""
+    return [nbformat.v4.new_output("display_data", data={"text/html": question_html(qid)}) for qid in ids]
+
+
+MAX_ROWS = 10
+_ROW = re.compile(r"<tr\b.*?</tr>\s*", re.S)
+
+
+def _row_height(row: str) -> int:
+    """A table row's height: its fullest cell wraps in a column of a share of the width."""
+    cells = [re.sub(r"<[^>]+>|&\w+;", " ", c) for c in re.findall(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", row, re.S)]
+    if not cells:
+        return 0
+    width = max(8, 110 // len(cells))
+    return 30 * max(1, *(-(-len(" ".join(c.split())) // width) for c in cells)) + 6
+
+
+def _short_table(html: str) -> str:
+    """A pandas table cut to the rows that fit a slide (at most MAX_ROWS), with a line saying
+    how many more the notebook shows: a longer projected table cannot be read anyway."""
+    body = re.search(r"(<tbody>)(.*?)(</tbody>)", html, re.S)
+    if not body:
+        return html
+    rows = _ROW.findall(body.group(2))
+    head = sum(_row_height(r) for r in _ROW.findall(html[:body.start(2)]))
+    kept, used = [], head
+    for row in rows:
+        if len(kept) == MAX_ROWS or used + _row_height(row) > BUDGET - 120:
+            break
+        kept.append(row)
+        used += _row_height(row)
+    if len(kept) == len(rows):
+        return html
+    columns = max(len(re.findall(r"<t[dh]\b", row)) for row in rows)
+    more = (f'<tr class="course-more"><td colspan="{columns}" style="text-align:left">'
+            f"... and {len(rows) - len(kept)} more rows in the notebook</td></tr>")
+    return html[:body.start(2)] + "".join(kept) + more + html[body.end(2):]
+
+
+def _visible_outputs(outputs: list) -> list:
+    """Outputs worth projecting: not widget placeholders, answer records or warnings."""
+    kept = []
+    for out in outputs:
+        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+            continue
+        data = out.get("data", {})
+        if data and all(m in _DROP_MIMES or m == "text/plain" for m in data) and any(m in _DROP_MIMES for m in data):
+            continue
+        if "text/html" in data and "<table" in data["text/html"]:
+            data["text/html"] = _short_table(data["text/html"])
+        kept.append(out)
+    return kept
+
+
+# --- how tall will it be? ---------------------------------------------------------------------
+# Rough layout arithmetic for the slide CSS in the template (20 px text, 1280 px wide): good
+# enough to decide where to cut; the browser test measures what really fits.
+_LINE, _CHARS = 29, 95
+_BLOCK = re.compile(r"<(h[1-6]|p|li|tr|pre|figcaption|blockquote|dt|dd)\b[^>]*>(.*?)</\1>", re.S | re.I)
+_HEADING = {"h1": 70, "h2": 58, "h3": 48, "h4": 40, "h5": 36, "h6": 36}
+
+
+def _png_height(data: str) -> int:
+    import base64
+    import struct
+
+    head = base64.b64decode(data[:64])
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return 300
+    width, height = struct.unpack(">II", head[16:24])
+    scale = min(1.0, (WIDTH - 120) / width, 420 / height)
+    return int(height * scale) + 16
+
+
+def _html_height(text: str) -> int:
+    total = sum(_png_height(m.group(1)) for m in re.finditer(r'src="data:image/png;base64,([A-Za-z0-9+/=]{64})', text))
+    text = re.sub(r"<img\b[^>]*>", "", text)
+    for tag, inner in _BLOCK.findall(text):
+        words = re.sub(r"<[^>]+>|&\w+;", " ", inner)
+        length = len(" ".join(words.split()))
+        tag = tag.lower()
+        if tag in _HEADING:
+            total += _HEADING[tag] * max(1, -(-length // 60))
+        elif tag == "tr":
+            total += _row_height(f"<tr>{inner}</tr>")
+        elif tag == "pre":
+            total += _LINE * (inner.count("\n") + 1)
+        else:
+            total += _LINE * max(1, -(-length // _CHARS)) + {"p": 16, "li": 14, "blockquote": 40}.get(tag, 4)
+    return total + 10
+
+
+def _cell_height(cell) -> int:
+    if cell.cell_type == "markdown":
+        return _html_height(markdown_html(cell.source))
+    total = 0 if cell.metadata.get("transient", {}).get("remove_source") else 26 * (cell.source.count("\n") + 1) + 30
+    for out in cell.get("outputs", []):
+        data = out.get("data", {})
+        if "text/html" in data:
+            total += _html_height(data["text/html"])
+        elif "image/png" in data:
+            total += _png_height(data["image/png"])
+        elif "text/markdown" in data:
+            total += _html_height(markdown_html(data["text/markdown"]))
+        else:
+            text = out.get("text") or data.get("text/plain", "")
+            total += 24 * (str(text).count("\n") + 1)
+    return total + 8
+
+
+_ITEM = re.compile(r"^(\s{0,3})([-*+]|\d+[.)])\s")
+
+
+def _blocks(source: str) -> list[str]:
+    """A Markdown text cut where a slide may end: between paragraphs, headings, tables and
+    top-level list items (a long list may continue on the next slide). Fences stay whole."""
+    blocks, current, fenced = [], [], False
+
+    def close():
+        if current:
+            blocks.append("\n".join(current))
+            current.clear()
+
+    for line in source.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced:
+            if not line.strip():
+                close()
+                continue
+            item = _ITEM.match(line)
+            if line.startswith("#") or (item and not item.group(1)):
+                close()
+        current.append(line)
+    close()
+    return blocks
+
+
+def _split_markdown(cell) -> list:
+    """A long Markdown cell as several cells of at most BUDGET each (cut between blocks)."""
+    pieces, current, used = [], [], 0
+    for block in _blocks(cell.source):
+        height = _html_height(markdown_html(block))
+        if current and used + height > BUDGET:
+            pieces.append(current)
+            current, used = [], 0
+        current.append(block)
+        used += height
+    if current:
+        pieces.append(current)
+    cells = []
+    for i, blocks in enumerate(pieces):
+        part = nbformat.v4.new_markdown_cell("\n\n".join(blocks))
+        part.metadata = nbformat.from_dict({**cell.metadata})
+        if i:
+            _set_slide_type(part, "-")
+        cells.append(part)
+    return cells
+
+
+def _heading(cell) -> str | None:
+    if cell.cell_type != "markdown":
         return None
-    lines = [f'<div class="course-question">\n\n**Question** ({qid})\n\n{q.get("prompt", "").strip()}\n']
-    lines += [f"- {opt['text']}" for opt in q.get("options", [])]
-    return "\n".join(lines) + "\n\n</div>"
+    found = re.search(r"^#{1,3}\s+(.+)$", cell.source, re.M)
+    return found.group(1).strip() if found else None
+
+
+# --- speaker notes from the instructor guide --------------------------------------------------
+
+def guide_sections(text: str) -> dict[str, str]:
+    """Notebook stem -> its section of the guide (a heading naming `NN_name.ipynb`)."""
+    sections, current, lines = {}, None, []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            if current:
+                sections[current] = "\n".join(lines)
+            found = re.search(r"`([\w.-]+)\.ipynb`", line) if line.startswith("### ") else None
+            current, lines = (found.group(1) if found else None), []
+        elif current:
+            lines.append(line)
+    if current:
+        sections[current] = "\n".join(lines)
+    return sections
+
+
+def guide_notes(stem: str, guide: Path = GUIDE) -> dict[str, str]:
+    """The labelled paragraphs (Time, Discussion, ...) of one lesson's section of the guide."""
+    try:
+        section = guide_sections(guide.read_text(encoding="utf-8")).get(stem)
+    except OSError:
+        return {}
+    paragraphs = {}
+    for para in re.split(r"\n\s*\n", section or ""):
+        found = re.match(r"\*\*([^*]+?)\.\*\*\s*(.*)", para.strip(), re.S)
+        if found:
+            paragraphs[found.group(1)] = " ".join(found.group(2).split())
+    return paragraphs
+
+
+def speaker_notes(stem: str, guide: Path = GUIDE) -> str | None:
+    """The guide's time, prompts, misconceptions and source points for one lesson, as Markdown."""
+    paragraphs = guide_notes(stem, guide)
+    chosen = [f"**{label}.** {paragraphs[label]}" for label in NOTE_LABELS if label in paragraphs]
+    return "\n\n".join(chosen) or None
+
+
+# --- the slide shape -----------------------------------------------------------------------------
+
+def shape(nb, notes: str | None = None, discussion: str | None = None):
+    """The lesson as slides: questions printed whole, code hidden unless tagged, long slides
+    continued on sub-slides, the guide's notes on the title slide and its discussion prompts
+    on the lesson's Discussion slide. Works on a copy."""
+    nb = copy.deepcopy(nb)
+    cells, carried = [], None
+    for cell in nb.cells:
+        kind = _slide_type(cell)
+        if cell.cell_type == "code":
+            ids = question_ids_in(cell.source)
+            cell.outputs = _question_outputs(ids) if ids else _visible_outputs(cell.get("outputs", []))
+            shown = SHOW_CODE_TAG in cell.metadata.get("tags", []) and not ids
+            if not shown:
+                cell.metadata["transient"] = {"remove_source": True}
+            if not shown and not cell.outputs:
+                if kind in ("slide", "subslide"):
+                    carried = carried or kind
+                continue
+            pieces = [cell]
+        elif cell.cell_type == "markdown":
+            pieces = _split_markdown(cell)
+        else:
+            pieces = [cell]
+        if carried and _slide_type(pieces[0]) in ("-", "fragment"):
+            _set_slide_type(pieces[0], carried)
+        carried = None
+        cells += pieces
+
+    laid, used, title = [], 0, None
+    for cell in cells:
+        kind = _slide_type(cell)
+        if kind in ("notes", "skip"):
+            laid.append(cell)
+            continue
+        height = _cell_height(cell)
+        if kind in ("slide", "subslide"):
+            used = 0
+        elif used and used + height > BUDGET:
+            heading = _heading(cell)
+            asks = cell.cell_type == "code" and bool(question_ids_in(cell.source))
+            if heading is None and title and not asks:
+                more = nbformat.v4.new_markdown_cell(f"<p class=\"course-continued\">{title} (continued)</p>")
+                _set_slide_type(more, "subslide")
+                laid.append(more)
+                _set_slide_type(cell, "-")
+                used = 40
+            else:
+                _set_slide_type(cell, "subslide")
+                used = 0
+        title = _heading(cell) or title
+        used += height
+        laid.append(cell)
+
+    def note(text):
+        cell = nbformat.v4.new_markdown_cell(text)
+        _set_slide_type(cell, "notes")
+        return cell
+
+    if discussion:
+        at = next((i for i, c in enumerate(laid) if re.match(r"discussion\b", _heading(c) or "", re.I)), None)
+        if at is not None:
+            laid.insert(at + 1, note(discussion))
+    if notes and laid:
+        laid.insert(1, note(notes))
+    nb.cells = laid
+    return nb
 
 
 def exporter() -> SlidesExporter:
-    ex = SlidesExporter(template_name="reveal_offline",
-                        extra_template_basedirs=[str(TEMPLATES)], embed_images=True)
-    ex.register_preprocessor(QuestionsAsText(), enabled=True)
-    return ex
+    return SlidesExporter(template_name="reveal_offline", extra_template_basedirs=[str(TEMPLATES)],
+                          embed_images=True, reveal_width=str(WIDTH), reveal_height=str(HEIGHT),
+                          exclude_input_prompt=True, exclude_output_prompt=True)
 
 
 def build(notebook: str | os.PathLike, out_dir: str | os.PathLike, reveal: dict | None) -> Path:
     """Write OUT_DIR/<notebook name>.slides.html and return its path."""
     notebook = Path(notebook)
-    body, _ = exporter().from_filename(str(notebook), resources={"offline_reveal": reveal})
+    prompts = guide_notes(notebook.stem).get("Discussion")
+    nb = shape(nbformat.read(notebook, as_version=4), speaker_notes(notebook.stem),
+               f"**Discussion.** {prompts}" if prompts else None)
+    body, _ = exporter().from_notebook_node(
+        nb, resources={"offline_reveal": reveal, "metadata": {"name": notebook.stem, "path": str(notebook.parent)}})
     target = Path(out_dir) / f"{notebook.stem}.slides.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(body, encoding="utf-8")

@@ -20,7 +20,15 @@ if [ -d "$VENV" ] && ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
     printf 'setup: .venv is broken (its python does not start); building a new one.\n' >&2
     rm -rf "$VENV"
 fi
+# JupyterLab settings the course needs (scripts/jupyterlab/README.md says which and why),
+# copied on every run so that an edited file reaches an existing .venv too.
+lab_settings() {
+    mkdir -p "$VENV/share/jupyter/lab/settings" &&
+        cp scripts/jupyterlab/overrides.json "$VENV/share/jupyter/lab/settings/overrides.json"
+}
+
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && "$VENV/bin/python" -c 'import helpers' >/dev/null 2>&1; then
+    lab_settings
     exit 0
 fi
 if [ -d "$VENV" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP" | cut -d' ' -f1)" != "$("$PY" -c 'import sys; print(sys.version.split()[0])')" ]; then
@@ -45,5 +53,6 @@ if ! "$VENV/bin/python" -m pip install --disable-pip-version-check --retries 2 -
     fail "installing the pinned packages failed (pip's last lines are above). Delete .venv and run the command again; if it fails again, report the lines above."
 fi
 rm -f "$log"
+lab_settings || fail "could not copy the course's JupyterLab settings into $VENV/share/jupyter/lab/settings."
 printf '%s\n' "$want" > "$STAMP"
 printf 'setup: .venv is ready.\n'

@@ -15,6 +15,12 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+# conda-forge packages that install a PyPI package under another name. matplotlib-base is
+# matplotlib without a GUI toolkit; conda-forge's `matplotlib` adds PySide6 (Qt) on top,
+# which a notebook course never uses.
+CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
+
+
 def _pins(lines, sep):
     pins = {}
     for line in lines:
@@ -44,7 +50,7 @@ def environment():
             pip += dep.get("pip", [])
         else:
             conda.append(dep)
-    pins = _pins(conda, "=")
+    pins = {CONDA_TO_PYPI.get(name, name): version for name, version in _pins(conda, "=").items()}
     pins.update(_pins(pip, "=="))
     pins.pop("python", None)
     pins.pop("pip", None)
@@ -97,7 +103,7 @@ def test_environment_yml_lists_each_package_once():
     names = []
     for dep in env["dependencies"]:
         lines, sep = (dep.get("pip", []), "==") if isinstance(dep, dict) else ([dep], "=")
-        names += list(_pins(lines, sep))
+        names += [CONDA_TO_PYPI.get(name, name) for name in _pins(lines, sep)]
     assert len(names) == len(set(names)), sorted(n for n in set(names) if names.count(n) > 1)
 
 
@@ -114,3 +120,11 @@ def test_repo2docker_reads_the_root_environment_yml():
     files, and a Dockerfile replaces environment.yml altogether."""
     for shadow in ("binder", ".binder", "Dockerfile"):
         assert not (ROOT / shadow).exists(), f"{shadow} would hide environment.yml from repo2docker"
+
+
+def test_environment_yml_asks_conda_for_matplotlib_without_qt():
+    """conda-forge's `matplotlib` pulls in PySide6 (hundreds of MB of Qt) for Binder and
+    conda users; the course only draws into notebooks, so it needs `matplotlib-base`."""
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [_norm(d.split("=", 1)[0]) for d in env["dependencies"] if isinstance(d, str)]
+    assert "matplotlib-base" in conda and "matplotlib" not in conda

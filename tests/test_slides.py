@@ -3,6 +3,7 @@ turns a lesson into reveal.js HTML without touching the network, either at build
 (sockets are blocked here) or when the file is opened (nothing in it loads from a URL)."""
 import importlib.util
 import re
+from html import unescape
 import socket
 import subprocess
 from pathlib import Path
@@ -87,16 +88,86 @@ def test_without_reveal_the_build_writes_a_readable_page(no_network, lesson, tmp
     assert "reveal.js was not available" in html and "Reveal.initialize" not in html
 
 
-def test_widget_questions_appear_on_slides_as_text(fake_reveal, lesson, tmp_path):
-    nb = nbformat.read(lesson, as_version=4)
-    asked = [m.group(1) for c in nb.cells if c.cell_type == "code"
-             for m in [build_slides.ASK.search(c.source)] if m]
-    if not asked:
-        pytest.skip(f"{lesson.name} asks no widget question")
-    html = build_slides.build(lesson, tmp_path, build_slides.read_reveal(fake_reveal)).read_text()
-    assert "widget-view+json" not in html
-    for qid in asked:
-        assert f"({qid})" in html
+def _printed(html: str) -> dict[str, str]:
+    """Question id -> the slide HTML from its printed question to the next one."""
+    found = list(re.finditer(r'data-question="([^"]+)"', html))
+    return {m.group(1): html[m.start():found[i + 1].start() if i + 1 < len(found) else len(html)]
+            for i, m in enumerate(found)}
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_every_question_of_the_lesson_is_on_its_slides_with_all_its_parts(path, fake_reveal, tmp_path):
+    """The bank says which questions a lesson has; each must be printed once, whole."""
+    from helpers.printed import _inline
+    from helpers.questions import question, question_ids
+
+    def text(fragment):
+        return " ".join(unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+    html = build_slides.build(path, tmp_path, build_slides.read_reveal(fake_reveal)).read_text()
+    printed = _printed(html)
+    wanted = question_ids(path.stem)
+    assert sorted(printed) == sorted(wanted), (
+        f"{path.name}: missing {sorted(set(wanted) - set(printed))}, extra {sorted(set(printed) - set(wanted))}")
+    assert html.count("data-question=") == len(wanted), "a question is printed twice"
+    assert "widget-view+json" not in html and "Answer record for" not in html
+    for qid, part in printed.items():
+        q = question(qid)
+        for field in ("options", "items", "left", "right"):
+            for entry in q.get(field, []):
+                assert text(_inline(entry["text"])) in text(part), f"{qid}: {field} entry {entry['id']!r} is not on the slide"
+
+
+def _code_nb(*cells):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title"), *cells]
+    nb.cells[0].metadata["slideshow"] = {"slide_type": "slide"}
+    return nb
+
+
+def test_code_is_hidden_unless_tagged_and_outputs_stay():
+    drawn = nbformat.v4.new_code_cell("fig, ax = new_figure()\nshow(fig, alt='a', caption='c')")
+    drawn.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/html": '<figure class="course-figure"><figcaption>Votes by district</figcaption></figure>',
+        "text/plain": "Figure"})]
+    shown = nbformat.v4.new_code_cell("votes.groupby('district').sum()")
+    shown.metadata["tags"] = [build_slides.SHOW_CODE_TAG]
+    silent = nbformat.v4.new_code_cell("import pandas as pd")
+    silent.metadata["slideshow"] = {"slide_type": "slide"}
+    after = nbformat.v4.new_markdown_cell("Next part")
+    shaped = build_slides.shape(_code_nb(drawn, shown, silent, after))
+    body, _ = build_slides.exporter().from_notebook_node(shaped, resources={"offline_reveal": None})
+    assert "new_figure" not in body and "Votes by district" in body
+    assert "groupby" in body
+    assert "import pandas" not in body
+    # the dropped cell opened a slide: the next cell opens it instead
+    assert build_slides._slide_type(shaped.cells[-1]) == "slide"
+
+
+def test_a_long_cell_continues_on_sub_slides_and_long_tables_are_cut():
+    text = "\n\n".join(f"Paragraph {i}. " + "word " * 90 for i in range(12))
+    nb = _code_nb(nbformat.v4.new_markdown_cell("## Long\n\n" + text))
+    shaped = build_slides.shape(nb)
+    parts = [c for c in shaped.cells if "Paragraph" in c.source]
+    assert len(parts) > 2 and all(build_slides._cell_height(c) <= build_slides.BUDGET for c in parts)
+    assert all("Paragraph" in c.source for c in parts)
+    assert sum(c.source.count("Paragraph") for c in parts) == 12, "no paragraph may be lost"
+    assert "Long (continued)" in "".join(c.source for c in shaped.cells)
+
+    rows = "".join(f"<tr><th>{i}</th><td>row {i}</td></tr>" for i in range(40))
+    table = f"<table><thead><tr><th></th><th>x</th></tr></thead><tbody>{rows}</tbody></table>"
+    short = build_slides._short_table(table)
+    assert short.count("<tr") == build_slides.MAX_ROWS + 2 and "30 more rows in the notebook" in short
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_speaker_notes_come_from_the_guide_for_every_lesson(path, fake_reveal, tmp_path):
+    notes = build_slides.speaker_notes(path.stem)
+    assert notes, f"instructors/guide.md has no section naming `{path.name}` with prompts and misconceptions"
+    assert "**Discussion.**" in notes and "**Misconceptions.**" in notes
+    html = build_slides.build(path, tmp_path, build_slides.read_reveal(fake_reveal)).read_text()
+    asides = re.findall(r'<aside class="notes">(.*?)</aside>', html, re.S)
+    assert asides and "Misconceptions." in asides[0] and "Discussion." in asides[0]
 
 
 def test_an_incomplete_reveal_folder_is_refused(tmp_path):

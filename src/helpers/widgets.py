@@ -82,7 +82,11 @@ _OPTION_STYLE = ("<style>.course-question .widget-radio-box label,"
                  "overflow:visible;line-height:1.35;align-items:flex-start}"
                  ".course-question .widget-radio-box label{margin-bottom:6px}"
                  ".course-question .widget-radio-box input,.course-question .widget-checkbox input"
-                 "{margin-top:3px;flex-shrink:0}</style>")
+                 "{margin-top:3px;flex-shrink:0}"
+                 # A focus ring a keyboard user can see (ipywidgets only tints a 1px border).
+                 ".course-question input:focus-visible,.course-question select:focus-visible,"
+                 ".course-question textarea:focus-visible,.course-question button:focus-visible"
+                 "{outline:3px solid #0072B2 !important;outline-offset:2px}</style>")
 
 
 def _esc(text: str) -> str:

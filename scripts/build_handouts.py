@@ -1,0 +1,168 @@
+"""Printable question sheets and instructor answer keys, one of each per lesson (`make handouts`).
+
+A handout lists every question a lesson asks, in the lesson's order, with all its parts and
+room to answer on paper: for a class without laptops, a quiz at the start of the next
+session, or a student who prints. The answer key adds each question's answer, explanation
+and sources, read from the plaintext bank in solutions/question-bank/, so it exists only in
+an instructor's copy of the course. Keys go to their own folder, which may not be inside
+notebooks/ or exercises/ (students are sent those folders).
+
+Both are HTML written by nbconvert (template `handout`, nothing fetched from a network);
+print them from a browser, or "Save as PDF".
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+from helpers.printed import markdown_html, question_html, question_ids_in
+from helpers.questions import BankError, question_ids
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = Path(__file__).resolve().parent / "nbconvert-templates"
+STUDENT_FOLDERS = ("notebooks", "exercises")
+
+
+def lesson_questions(nb, stem: str) -> list[str]:
+    """The lesson's question ids in the order its cells ask them, then any the bank gives the
+    lesson that no cell names (so a sheet never misses one)."""
+    asked = [qid for cell in nb.cells if cell.cell_type == "code" for qid in question_ids_in(cell.source)]
+    ordered = list(dict.fromkeys(asked))
+    return ordered + [qid for qid in question_ids(stem) if qid not in ordered]
+
+
+def lesson_title(nb, stem: str) -> str:
+    for cell in nb.cells:
+        found = re.search(r"^#\s+(.+)$", cell.source, re.M) if cell.cell_type == "markdown" else None
+        if found:
+            return found.group(1).strip()
+    return stem
+
+
+def _letters(q: dict) -> str:
+    """The right answer as the letters printed on the sheet (options and right-hand entries
+    are lettered in the bank's display order, which the handout uses)."""
+    from helpers.questions import question
+
+    shown = question(q["id"])
+    if q["type"] in ("single", "multi"):
+        letter = {e["id"]: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i] for i, e in enumerate(shown["options"])}
+        answers = q["answer"] if isinstance(q["answer"], list) else [q["answer"]]
+        return ", ".join(letter[a] for a in answers) + ". "
+    if q["type"] == "match":
+        letter = {e["id"]: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i] for i, e in enumerate(shown["right"])}
+        number = {e["id"]: i for i, e in enumerate(shown["left"], 1)}
+        return ", ".join(f"{number[k]}-{letter[v]}" for k, v in sorted(q["answer"].items(), key=lambda kv: number[kv[0]])) + ". "
+    if q["type"] == "order":
+        number = {e["id"]: i for i, e in enumerate(shown["items"])}
+        return "Sheet lines in order: " + ", ".join(str(number[a] + 1) for a in q["answer"]) + ". "
+    return ""
+
+
+def _key_html(q: dict) -> str:
+    from helpers.authoring import instructor_answer
+
+    parts = [f"<p><strong>Answer.</strong> {html.escape(_letters(q) + instructor_answer(q['id']))}</p>"]
+    if q.get("explanation"):
+        parts.append(f"<div><strong>Why.</strong> {markdown_html(q['explanation'])}</div>")
+    for mistake in q.get("mistakes", []):
+        feedback = markdown_html(" ".join(str(mistake.get("feedback", "")).split()))
+        parts.append(f"<div><em>If a student answers {html.escape(str(mistake.get('answer')))}:</em> {feedback}</div>")
+    if q.get("source_ids"):
+        parts.append(f"<p><strong>Sources.</strong> {html.escape('; '.join(q['source_ids']))}</p>")
+    return f'<div class="course-key">{"".join(parts)}</div>'
+
+
+def page(title: str, heading: str, blocks: list[str]) -> str:
+    """One HTML page through nbconvert: a heading cell, then one cell per block."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["title"] = title
+    nb.cells = [nbformat.v4.new_markdown_cell(heading)] + [nbformat.v4.new_markdown_cell(b) for b in blocks]
+    exporter = HTMLExporter(template_name="handout", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def handout(notebook: Path) -> tuple[str, list[str]]:
+    nb = nbformat.read(notebook, as_version=4)
+    ids = lesson_questions(nb, notebook.stem)
+    title = lesson_title(nb, notebook.stem)
+    heading = (f"# Questions: {title}\n\n"
+               '<table class="course-header"><tr><td>Name: ______________________</td>'
+               "<td>Date: ____________</td></tr></table>\n\n"
+               f"{len(ids)} questions from the lesson `{notebook.name}`.")
+    blocks = [question_html(qid, space=True, number=n) for n, qid in enumerate(ids, 1)]
+    return page(f"Questions: {title}", heading, blocks), ids
+
+
+def answer_key(notebook: Path, ids: list[str], plain: dict[str, dict]) -> str:
+    nb = nbformat.read(notebook, as_version=4)
+    title = lesson_title(nb, notebook.stem)
+    heading = (f"# Answer key: {title}\n\n**For instructors. Do not hand out.** Answers and "
+               f"explanations from `solutions/question-bank/`, for the lesson `{notebook.name}`.")
+    blocks = []
+    for n, qid in enumerate(ids, 1):
+        if qid not in plain:
+            raise BankError(f"{qid} is in the lesson but not in solutions/question-bank/*.yaml; "
+                            "run `course build-bank` after adding it.")
+        blocks.append(question_html(qid, number=n) + _key_html(plain[qid]))
+    return page(f"Answer key: {title}", heading, blocks)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("handouts"), help="folder for the handouts")
+    parser.add_argument("--keys", type=Path, default=Path("instructor-keys"),
+                        help="folder for the answer keys (instructors only)")
+    args = parser.parse_args(argv)
+    for folder in STUDENT_FOLDERS:
+        if _inside(args.keys, ROOT / folder) or _inside(args.out, ROOT / folder):
+            print(f"handouts: refusing to write into {folder}/, which students are given; "
+                  "choose another --out/--keys folder.", file=sys.stderr)
+            return 2
+    missing = [str(nb) for nb in args.notebooks if not nb.is_file()]
+    if missing:
+        print(f"handouts: no such notebook: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        from helpers.authoring import read_sources
+        plain = {q["id"]: q for _, q in read_sources()}
+    except BankError as err:
+        plain = None
+        print(f"handouts: answer keys skipped: {err}", file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for notebook in args.notebooks:
+        try:
+            text, ids = handout(notebook)
+        except (LookupError, BankError) as err:
+            print(f"handouts: {notebook.name}: {err}", file=sys.stderr)
+            return 1
+        target = args.out / f"{notebook.stem}.handout.html"
+        target.write_text(text, encoding="utf-8")
+        print(f"handouts: {target} ({len(ids)} questions)")
+        if plain is not None:
+            args.keys.mkdir(parents=True, exist_ok=True)
+            key = args.keys / f"{notebook.stem}.key.html"
+            try:
+                key.write_text(answer_key(notebook, ids, plain), encoding="utf-8")
+            except BankError as err:
+                print(f"handouts: {notebook.name}: {err}", file=sys.stderr)
+                return 1
+            print(f"handouts: {key} (answer key, instructors only)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Printable handouts and instructor answer keys (`make handouts`): every question of every
+lesson on the sheet with room to answer and nothing of the key; the key with each answer and
+its explanation, written only where students are not sent."""
+import importlib.util
+import re
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
+
+_spec = importlib.util.spec_from_file_location("build_handouts", ROOT / "scripts" / "build_handouts.py")
+build_handouts = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build_handouts)
+
+
+def text(fragment: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def blocks(html: str) -> dict[str, str]:
+    found = list(re.finditer(r'data-question="([^"]+)"', html))
+    return {m.group(1): html[m.start():found[i + 1].start() if i + 1 < len(found) else len(html)]
+            for i, m in enumerate(found)}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    code = build_handouts.main(["--out", str(out / "handouts"), "--keys", str(out / "keys"), *map(str, LESSONS)])
+    assert code == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def plain():
+    from helpers.authoring import read_sources
+
+    return {q["id"]: q for _, q in read_sources()}
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_the_handout_has_every_question_whole_with_room_to_answer_and_no_answers(path, built, plain):
+    from helpers.questions import question, question_ids
+
+    html = (built / "handouts" / f"{path.stem}.handout.html").read_text()
+    found = blocks(html)
+    assert sorted(found) == sorted(question_ids(path.stem))
+    for qid, part in found.items():
+        q = question(qid)
+        for field in ("options", "items", "left", "right"):
+            for entry in q.get(field, []):
+                assert text(build_handouts.markdown_html(entry["text"])) in text(part), f"{qid}: {entry['id']}"
+        if q["type"] in ("numeric", "text", "order", "match"):
+            assert "course-blank" in part, f"{qid}: no blank to write in"
+        if q["type"] == "reflection":
+            assert "course-lines" in part
+        explanation = " ".join(str(plain[qid].get("explanation", "")).split())[:60]
+        assert not explanation or explanation not in text(html), f"{qid}: the explanation is on the handout"
+    assert "Answer key:" not in html and 'class="course-key"' not in html
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_the_key_gives_each_answer_with_its_explanation(path, built, plain):
+    from helpers.authoring import instructor_answer
+    from helpers.questions import question_ids
+
+    html = (built / "keys" / f"{path.stem}.key.html").read_text()
+    found = blocks(html)
+    assert sorted(found) == sorted(question_ids(path.stem))
+    for qid, part in found.items():
+        assert text(instructor_answer(qid)) in text(part)
+        explanation = " ".join(str(plain[qid].get("explanation", "")).split())
+        if explanation:
+            assert text(build_handouts.markdown_html(explanation))[:80] in text(part)
+
+
+def test_keys_are_never_written_into_folders_students_get(tmp_path):
+    for folder in ("notebooks", "exercises"):
+        result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_handouts.py"), "--out",
+                                 str(tmp_path), "--keys", str(ROOT / folder / "keys"), str(LESSONS[0])],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 2 and f"refusing to write into {folder}/" in result.stderr
+        assert not (ROOT / folder / "keys").exists()
+
+
+def test_without_solutions_the_handouts_are_written_and_keys_skipped(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_QUESTION_SOURCES", str(tmp_path / "no-solutions"))
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_handouts.py"), "--out",
+                             str(tmp_path / "h"), "--keys", str(tmp_path / "k"), str(LESSONS[0])],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "answer keys skipped" in result.stderr
+    assert (tmp_path / "h" / f"{LESSONS[0].stem}.handout.html").is_file() and not (tmp_path / "k").exists()
+
+
+def test_a_missing_notebook_is_named(tmp_path):
+    code = build_handouts.main(["--out", str(tmp_path), "--keys", str(tmp_path / "k"), "nope.ipynb"])
+    assert code == 2
+
+
+def test_handouts_load_nothing_from_the_network(built):
+    for page in (built / "handouts").glob("*.html"):
+        html = page.read_text()
+        assert not re.search(r"""<(?:script|img|iframe|link)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//""", html, re.I), page.name
+
+
+def test_make_handouts_runs_the_builder():
+    dry = subprocess.run(["make", "-n", "handouts"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "scripts/build_handouts.py --out handouts --keys instructor-keys" in dry
