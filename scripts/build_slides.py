@@ -8,8 +8,9 @@ shaped for a projector, by rules that hold for any lesson:
     sides of a matching), because widgets need a running kernel;
   - code is hidden, its figures, captions and tables stay; tag a cell `slides-show-code`
     to show its code;
-  - what does not fit a 1280x720 slide continues on a sub-slide, and long tables show
-    their first rows;
+  - what does not fit a 1280x720 slide continues on a sub-slide (a cell asking several
+    questions puts each on the next slide it fits; one question too tall for a slide sets
+    its parts smaller, in two columns), and long tables show their first rows;
   - speaker notes (key S) come from the lesson's section of instructors/guide.md.
 
 Where reveal.js comes from, first match wins:
@@ -96,8 +97,30 @@ def _set_slide_type(cell, kind: str) -> None:
 
 
 def _question_outputs(ids: list[str]) -> list:
-    """One display per question the cell asks or checks, every part of it printed."""
-    return [nbformat.v4.new_output("display_data", data={"text/html": question_html(qid)}) for qid in ids]
+    """One display per question the cell asks or checks, every part of it printed. A question
+    whose printed form is taller than a slide sets its parts in two smaller columns."""
+    outputs = []
+    for qid in ids:
+        printed = question_html(qid)
+        if _html_height(printed) > HEIGHT:
+            printed = printed.replace('class="course-question ', 'class="course-question course-long ', 1)
+        outputs.append(nbformat.v4.new_output("display_data", data={"text/html": printed}))
+    return outputs
+
+
+def _question_cells(cell, ids: list[str]) -> list:
+    """A cell that asks several questions as one cell per question, so that they can go on
+    separate slides: each printed question is labelled, so none needs a "(continued)"."""
+    pieces = []
+    for i, output in enumerate(_question_outputs(ids)):
+        piece = copy.deepcopy(cell)
+        piece.outputs = [output]
+        if i:
+            _set_slide_type(piece, "-")
+            if "id" in piece:
+                piece.id = f"{cell.id}-{i}"[-64:]
+        pieces.append(piece)
+    return pieces
 
 
 MAX_ROWS = 10
@@ -154,8 +177,20 @@ def _visible_outputs(outputs: list) -> list:
 # Rough layout arithmetic for the slide CSS in the template (20 px text, 1280 px wide): good
 # enough to decide where to cut; the browser test measures what really fits.
 _LINE, _CHARS = 29, 95
-_BLOCK = re.compile(r"<(h[1-6]|p|li|tr|pre|figcaption|blockquote|dt|dd)\b[^>]*>(.*?)</\1>", re.S | re.I)
+_TEXT = {"line": _LINE, "chars": _CHARS, "p": 16, "li": 14}
+_BLOCK = re.compile(r"<(h[1-6]|p|li|tr|pre|figcaption|dt|dd)\b[^>]*>(.*?)</\1>", re.S | re.I)
 _HEADING = {"h1": 70, "h2": 58, "h3": 48, "h4": 40, "h5": 36, "h6": 36}
+# The theme sets a quotation in a box 70% of the slide wide, with a margin above and below,
+# and each of its paragraphs (the words, then who said them) starts a line of its own.
+_QUOTE = re.compile(r"<blockquote\b[^>]*>(.*?)</blockquote>", re.S | re.I)
+_QUOTE_WIDTH, _QUOTE_MARGIN = 0.68, 50
+# A printed question (18 px, line-height 1.4, a coloured rule on its left); a long one
+# (course-long) in 16 px with its options in two columns.
+_PRINTED = {"line": 25, "chars": 100, "p": 12, "li": 5}
+_LONG = {"line": 22, "chars": 110, "p": 10, "li": 4}
+_COLUMNS = re.compile(r'<ul class="course-(?:choices|items)"[^>]*>(.*?)</ul>', re.S)
+# A matching question sets its two lists side by side (2:3): the taller one counts.
+_MATCH = re.compile(r'<div class="course-match">(<ol\b.*?</ol>)(<ul\b.*?</ul>)</div>', re.S)
 
 
 def _png_height(data: str) -> int:
@@ -170,9 +205,22 @@ def _png_height(data: str) -> int:
     return int(height * scale) + 16
 
 
-def _html_height(text: str) -> int:
+def _html_height(text: str, width: float = 1.0, metrics: dict | None = None) -> int:
+    """Estimated px height of some slide HTML set in `width` (a share) of the slide's width."""
+    if metrics is None:
+        metrics = (_LONG if "course-long" in text else _PRINTED) if "course-printed" in text else _TEXT
+    line, chars = metrics["line"], max(8, int(metrics["chars"] * width))
     total = sum(_png_height(m.group(1)) for m in re.finditer(r'src="data:image/png;base64,([A-Za-z0-9+/=]{64})', text))
     text = re.sub(r"<img\b[^>]*>", "", text)
+    total += sum(_html_height(inner, width * _QUOTE_WIDTH, metrics) - 10 + _QUOTE_MARGIN
+                 for inner in _QUOTE.findall(text))
+    text = _QUOTE.sub("", text)
+    total += sum(max(_html_height(left, width * 0.38, metrics), _html_height(right, width * 0.58, metrics)) - 10
+                 for left, right in _MATCH.findall(text))
+    text = _MATCH.sub("", text)
+    if metrics is _LONG:
+        total += sum(_html_height(part, width * 0.48, metrics) // 2 + line for part in _COLUMNS.findall(text))
+        text = _COLUMNS.sub("", text)
     for tag, inner in _BLOCK.findall(text):
         words = re.sub(r"<[^>]+>|&\w+;", " ", inner)
         length = len(" ".join(words.split()))
@@ -184,7 +232,7 @@ def _html_height(text: str) -> int:
         elif tag == "pre":
             total += _LINE * (inner.count("\n") + 1)
         else:
-            total += _LINE * max(1, -(-length // _CHARS)) + {"p": 16, "li": 14, "blockquote": 40}.get(tag, 4)
+            total += line * max(1, -(-length // chars)) + metrics.get(tag, 4)
     return total + 10
 
 
@@ -314,15 +362,15 @@ def shape(nb, notes: str | None = None, discussion: str | None = None):
         kind = _slide_type(cell)
         if cell.cell_type == "code":
             ids = question_ids_in(cell.source)
-            cell.outputs = _question_outputs(ids) if ids else _visible_outputs(cell.get("outputs", []))
+            cell.outputs = [] if ids else _visible_outputs(cell.get("outputs", []))
             shown = SHOW_CODE_TAG in cell.metadata.get("tags", []) and not ids
             if not shown:
                 cell.metadata["transient"] = {"remove_source": True}
-            if not shown and not cell.outputs:
+            if not shown and not cell.outputs and not ids:
                 if kind in ("slide", "subslide"):
                     carried = carried or kind
                 continue
-            pieces = [cell]
+            pieces = _question_cells(cell, ids) if ids else [cell]
         elif cell.cell_type == "markdown":
             pieces = _split_markdown(cell)
         else:
@@ -344,7 +392,8 @@ def shape(nb, notes: str | None = None, discussion: str | None = None):
         elif used and used + height > BUDGET:
             heading = _heading(cell)
             asks = cell.cell_type == "code" and bool(question_ids_in(cell.source))
-            if heading is None and title and not asks:
+            # a cell that needs the whole slide gets it, without the "(continued)" line
+            if heading is None and title and not asks and height + 40 <= BUDGET:
                 more = nbformat.v4.new_markdown_cell(f"<p class=\"course-continued\">{title} (continued)</p>")
                 _set_slide_type(more, "subslide")
                 laid.append(more)

@@ -189,3 +189,37 @@ def test_the_course_ships_its_own_reveal_js(no_network, lesson, tmp_path):
     html = (tmp_path / f"{lesson.stem}.slides.html").read_text()
     _check_offline(html)
     assert "Reveal.initialize" in html and "reveal.js was not available" not in html
+
+
+def test_a_cell_asking_several_questions_puts_each_where_it_fits():
+    ids = ["l3.cr-claim", "l3.cr-for-whom", "l3.cr-left-out", "l3.cr-reflection"]
+    asks = nbformat.v4.new_code_cell("\n".join(f'ask("{q}")' for q in ids))
+    shaped = build_slides.shape(_code_nb(asks))
+    printed = [c for c in shaped.cells if c.cell_type == "code"]
+    assert [re.findall(r'data-question="([^"]+)"', c.outputs[0]["data"]["text/html"]) for c in printed] == [[q] for q in ids]
+    assert all(len(c.outputs) == 1 for c in printed)
+    assert len({c.get("id") for c in printed}) == len(printed), "cell ids must stay unique"
+    # they do not all fit one slide, so some open a new one (labelled, no "(continued)")
+    assert sum(build_slides._slide_type(c) == "subslide" for c in printed) >= 1
+    assert "(continued)" not in "".join(c.source for c in shaped.cells)
+
+
+def test_a_quotation_is_estimated_in_its_narrower_box():
+    words = "word " * 60
+    plain = build_slides._html_height(f"<p>{words}</p><p>- its author</p>")
+    quoted = build_slides._html_height(f"<blockquote><p>{words}</p><p>- its author</p></blockquote>")
+    assert quoted > plain + 40
+
+
+def test_a_question_taller_than_a_slide_is_set_in_two_columns(monkeypatch):
+    options = "".join(f"<li><strong>{c}.</strong> {'a long option ' * 12}</li>" for c in "ABCDEFGHIJKLMN")
+    tall = (f'<div class="course-question course-printed" data-question="x"><p>Which?</p>'
+            f'<ul class="course-choices">{options}</ul></div>')
+    monkeypatch.setattr(build_slides, "question_html", lambda qid: tall)
+    assert build_slides._html_height(tall) > build_slides.HEIGHT
+    [out] = build_slides._question_outputs(["x"])
+    assert 'class="course-question course-long course-printed"' in out["data"]["text/html"]
+    assert build_slides._html_height(out["data"]["text/html"]) < build_slides._html_height(tall)
+    short = '<div class="course-question course-printed" data-question="y"><p>Which?</p></div>'
+    monkeypatch.setattr(build_slides, "question_html", lambda qid: short)
+    assert "course-long" not in build_slides._question_outputs(["y"])[0]["data"]["text/html"]
