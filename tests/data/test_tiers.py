@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -96,6 +97,8 @@ UNOFFICIAL_HOSTS = ("vdoc.pub", "ebin.pub", "dokumen.pub", "docslib.org", "bibli
                     "loveread", "litmir", "knigochet", "bookreadfree", "studmed", "scribd.com",
                     "documents.pub", "libowl", "kniga-online", "onlinekniga", "simplybooks",
                     "studylib", "issuu.com")
+# A rule for the rest: no link to a host whose very name a teacher would not put before a class.
+UNFIT_FOR_CLASS = re.compile(r"sex|porn|xxx|casino", re.IGNORECASE)
 
 
 def test_student_facing_links_avoid_unofficial_copies():
@@ -108,5 +111,9 @@ def test_student_facing_links_avoid_unofficial_copies():
             texts[path.name] = "\n".join("".join(c["source"]) for c in cells)
     links = [(name, url) for name, text in texts.items()
              for url in re.findall(r"https?://[^\s)\"'<>]+", text)]
-    found = [(name, url) for name, url in links if any(host in url for host in UNOFFICIAL_HOSTS)]
+    found = [(name, url) for name, url in links
+             if any(host in url for host in UNOFFICIAL_HOSTS)
+             or UNFIT_FOR_CLASS.search(urlsplit(url).hostname or "")]
     assert links and not found, found
+    hosts_as_publishers = SOURCES.loc[SOURCES["publisher"].fillna("").str.contains(UNFIT_FOR_CLASS)].index
+    assert hosts_as_publishers.empty, list(hosts_as_publishers)
