@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # subcommand -> ("module" or "module:function", one-line help); the function (default main)
@@ -20,7 +21,15 @@ COMMANDS = {
 }
 
 
+def _forget_current_folder() -> None:
+    """Never import from the folder the command runs in: `course grade .` is run inside a
+    folder of students' files, and a csv.py there must not replace the standard library."""
+    here = os.path.realpath(os.getcwd())
+    sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") != here]
+
+
 def main(argv: list[str] | None = None) -> int:
+    _forget_current_folder()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
         prog="course",

@@ -7,24 +7,38 @@ ANSWER_MIME; the grader takes the last record of each question and re-checks the
 answer with ``helpers.questions.evaluate`` against the hashed question bank, so a
 "correct" flag or a score written into the file counts for nothing. The assignment is
 read from the notebook's metadata, so students may rename their files.
+
+Hostile or unlucky files cost one row, never the gradebook: finding and reading files is
+``helpers.handins`` (no links followed, nothing outside the folder, bounded size), every
+per-file failure becomes an error row naming the file, each file has a time budget, and
+both CSVs are written through ``helpers.csvsafe`` (no formulas, no raw control characters).
 """
 from __future__ import annotations
 
 import argparse
-import csv
 import json
+import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import questions
+from . import handins, questions
+from .csvsafe import write_csv
 
-__all__ = ["ANSWER_MIME", "MAX_BYTES", "Submission", "read_records", "grade_file",
-           "grade_folder", "submissions", "write_gradebook", "write_reflections", "main"]
+__all__ = ["ANSWER_MIME", "MAX_BYTES", "FILE_SECONDS", "Submission", "read_records", "grade_file",
+           "grade_folder", "grade_all", "submissions", "write_gradebook", "write_reflections", "main"]
 
 ANSWER_MIME = "application/vnd.course.answer+json"
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = handins.MAX_BYTES
+MAX_RECORD_CHARS = 1_000_000  # an answer record stored as a JSON string
+FILE_SECONDS = 10.0   # per-file budget; an ordinary hand-in takes a few milliseconds
+SLOW_SECONDS = 2.0    # files slower than this are named on the terminal
 _MAX_NOTES = 20  # per submission; a flood of broken records should not flood the CSV
+
+
+class OverBudget(Exception):
+    """Grading one file took longer than FILE_SECONDS."""
 
 
 @dataclass
@@ -38,6 +52,13 @@ class Submission:
     points: dict = field(default_factory=dict)        # question id -> points earned
     reflections: list = field(default_factory=list)   # (question id, points, words, text)
     errors: list = field(default_factory=list)
+    seconds: float = 0.0
+    deadline: float = field(default=float("inf"), repr=False, compare=False)
+
+    def tick(self) -> None:
+        """Stop grading this file once its time budget is spent."""
+        if time.monotonic() > self.deadline:
+            raise OverBudget
 
     def note(self, message: str) -> None:
         if len(self.errors) < _MAX_NOTES:
@@ -70,6 +91,7 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
             sub.note(f"cell {number}: its outputs are damaged (not a list) and were ignored")
         if not isinstance(outputs, list):
             continue
+        sub.tick()
         for output in outputs:
             data = output.get("data") if isinstance(output, dict) else None
             if not isinstance(data, dict) or ANSWER_MIME not in data:
@@ -77,8 +99,8 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
             record = data[ANSWER_MIME]
             if isinstance(record, str):  # some tools store JSON bundles as text
                 try:
-                    record = json.loads(record)
-                except ValueError:
+                    record = _loads(record) if len(record) <= MAX_RECORD_CHARS else None
+                except (ValueError, RecursionError):
                     record = None
             if not isinstance(record, dict):
                 sub.note(f"cell {number}: an answer record that is not a JSON object was ignored")
@@ -95,30 +117,25 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
     return answers
 
 
-def _load(path: Path, sub: Submission) -> dict | None:
-    """The notebook as JSON, or None with the reason noted. Size is checked before reading."""
+def _bounded_int(digits: str):
+    """JSON integers: Python refuses over 4,300 digits; such a number is no answer anyway."""
+    return int(digits) if len(digits) <= 400 else float(digits)
+
+
+def _loads(text: str):
+    return json.loads(text, parse_int=_bounded_int)
+
+
+def _load(path, sub: Submission) -> dict | None:
+    """The notebook as JSON, or None with the reason noted. Never follows a link or reads
+    more than MAX_BYTES (see helpers.handins)."""
     try:
-        size = path.stat().st_size
-    except OSError as err:
-        sub.note(f"cannot read the file ({err.strerror})")
-        return None
-    if size > MAX_BYTES:
-        sub.note(f"file is over the {MAX_BYTES // 1024 // 1024} MB limit ({size:,} bytes) and was not read; "
-                 "ask the student to clear large outputs and hand it in again")
-        return None
-    if size == 0:
-        sub.note("the file is empty")
-        return None
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as err:
-        sub.note(f"cannot read the file ({err.strerror})")
-        return None
-    except UnicodeDecodeError:
-        sub.note("not a notebook: the file is not UTF-8 text")
+        text = handins.read_text(path, MAX_BYTES)
+    except handins.UnreadableFile as err:
+        sub.note(str(err))
         return None
     try:
-        nb = json.loads(text)
+        nb = _loads(text)
     except json.JSONDecodeError as err:
         if err.pos >= len(text.rstrip()):
             sub.note("the notebook is truncated (its JSON ends early); ask for the file again")
@@ -128,39 +145,77 @@ def _load(path: Path, sub: Submission) -> dict | None:
     except RecursionError:
         sub.note("the notebook is corrupt (JSON nested too deeply)")
         return None
+    except ValueError as err:
+        sub.note(f"the notebook is corrupt ({str(err)[:120]})")
+        return None
+    if isinstance(nb, dict) and nb.get("nbformat") in (1, 2, 3) and "worksheets" in nb:
+        sub.note(f"an old-format notebook (nbformat {nb['nbformat']}); open and save it in JupyterLab, then grade again")
+        return None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         sub.note("not a Jupyter notebook (no list of cells)")
         return None
     return nb
 
 
-def grade_file(path: Path, name: str) -> Submission:
-    """Grade one file without running it; never raises for anything the file contains."""
-    sub = Submission(path=name)
+def grade_file(path, name: str, *, seconds: float | None = None) -> Submission:
+    """Grade one file without running it; never raises for anything the file contains.
+
+    Any failure, including a bug of ours that one file triggers, becomes an error row for
+    that file; a file that takes longer than ``seconds`` (FILE_SECONDS) is stopped and
+    its row says so.
+    """
+    start = time.monotonic()
+    sub = Submission(path=name, deadline=start + (FILE_SECONDS if seconds is None else seconds))
+    try:
+        _grade(path, sub)
+    except OverBudget:
+        _blank(sub)
+        sub.note(f"grading stopped after {FILE_SECONDS if seconds is None else seconds:g} s: this file is "
+                 "unusually slow to grade (very long or odd answers); look at it by hand")
+    except RecursionError:
+        _blank(sub)
+        sub.note("cannot grade: the notebook's contents are nested too deeply")
+    except Exception as err:  # noqa: BLE001 - one file must never cost the class its gradebook
+        _blank(sub)
+        sub.note(f"cannot grade this file: the grader failed on it ({type(err).__name__}: {str(err)[:120]}); "
+                 "the other files are not affected")
+    sub.seconds = time.monotonic() - start
+    return sub
+
+
+def _blank(sub: Submission) -> None:
+    """No score rather than a partial one the teacher might take as final."""
+    sub.score = sub.max_score = 0.0
+    sub.points.clear()
+    sub.reflections.clear()
+
+
+def _grade(path, sub: Submission) -> None:
     nb = _load(path, sub)
     if nb is None:
-        return sub
+        return
     meta = nb.get("metadata")
     course = meta.get("course") if isinstance(meta, dict) else None
     assignment = course.get("assignment") if isinstance(course, dict) else None
     if not isinstance(assignment, str) or not assignment.strip():
         sub.note("not a course assignment: the notebook metadata has no course.assignment "
                  "(a foreign notebook, or one whose metadata was removed)")
-        return sub
+        return
     sub.assignment = assignment = assignment.strip()[:80]
     try:
         asked = _assignment_questions(assignment)
     except questions.BankError as err:
         sub.note(f"cannot grade: {err}")
-        return sub
+        return
     if not asked:
         sub.note(f"unknown assignment {assignment!r}: the question bank has no questions {assignment}.*")
-        return sub
+        return
     answers = read_records(nb, sub)
     known = {qid for qid, _ in asked}
     for qid in sorted(set(answers) - known):
         sub.note(f"answer for {qid[:80]!r} ignored: not a question of {assignment}")
     for qid, q in asked:
+        sub.tick()
         points = float(q.get("points", 1) or 0)
         answered = qid in answers
         if q.get("type") == "reflection":
@@ -180,32 +235,39 @@ def grade_file(path: Path, name: str) -> Submission:
         earned = result.score or 0.0
         sub.points[qid] = earned
         sub.score += earned
-    return sub
+    return
 
 
 def submissions(folder: Path) -> list[Path]:
-    """Every .ipynb under folder (or folder itself if it is one file), in a fixed order.
-    Hidden folders such as .ipynb_checkpoints (autosaved copies) are skipped."""
-    if folder.is_file():
-        return [folder]
-    found = [p for p in folder.rglob("*.ipynb")
-             if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+    """The files under folder that get a row, in a fixed order (see helpers.handins.find)."""
+    rows, _ = handins.find(Path(folder))
+    return [Path(c.path if isinstance(c.path, str) else os.fsdecode(c.path)) for c in rows]
+
+
+def grade_all(folder: Path, *, seconds: float | None = None, on_slow=None) -> tuple[list[Submission], list]:
+    """(one Submission per candidate, the handins.Candidate entries left out with their reason)."""
+    rows, skipped = handins.find(Path(folder))
+    graded = []
+    for cand in rows:
+        if cand.problem:
+            sub = Submission(path=cand.name)
+            sub.note(cand.problem)
+        else:
+            sub = grade_file(cand.path, cand.name, seconds=seconds)
+            if cand.note:
+                sub.note(cand.note)
+            if on_slow is not None and sub.seconds > SLOW_SECONDS:
+                on_slow(sub)
+        graded.append(sub)
+    return graded, skipped
 
 
 def grade_folder(folder: Path) -> list[Submission]:
-    folder = Path(folder)
-    base = folder.parent if folder.is_file() else folder
-    return [grade_file(p, p.relative_to(base).as_posix()) for p in submissions(folder)]
+    return grade_all(folder)[0]
 
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
-
-
-def _cell(text: str) -> str:
-    """Student-controlled text in a CSV cell: defuse spreadsheet formulas (=, +, -, @)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _question_columns(graded: list[Submission]) -> list[str]:
@@ -221,24 +283,34 @@ def _question_columns(graded: list[Submission]) -> list[str]:
 
 def write_gradebook(graded: list[Submission], out: Path) -> None:
     columns = _question_columns(graded)
-    with Path(out).open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["submission", "assignment", "score", "max_score", *columns, "errors"])
-        for sub in graded:
-            ok = bool(sub.max_score or sub.points)
-            writer.writerow([_cell(sub.path), _cell(sub.assignment),
-                             _number(sub.score) if ok else "", _number(sub.max_score) if ok else "",
-                             *(_number(sub.points[q]) if q in sub.points else "" for q in columns),
-                             _cell("; ".join(sub.errors))])
+    rows = []
+    for sub in graded:
+        ok = bool(sub.max_score or sub.points)
+        rows.append([sub.path, sub.assignment,
+                     _number(sub.score) if ok else "", _number(sub.max_score) if ok else "",
+                     *(_number(sub.points[q]) if q in sub.points else "" for q in columns),
+                     "; ".join(sub.errors)])
+    write_csv(out, ["submission", "assignment", "score", "max_score", *columns, "errors"], rows)
 
 
 def write_reflections(graded: list[Submission], out: Path) -> None:
-    with Path(out).open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["submission", "assignment", "question", "points", "words", "text"])
-        for sub in graded:
-            for qid, points, words, text in sub.reflections:
-                writer.writerow([_cell(sub.path), sub.assignment, qid, _number(points), words, _cell(text)])
+    rows = [[sub.path, sub.assignment, qid, _number(points), words, text]
+            for sub in graded for qid, points, words, text in sub.reflections]
+    write_csv(out, ["submission", "assignment", "question", "points", "words", "text"], rows,
+              multiline_columns=("text",))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(folder))
+        return True
+    except ValueError:
+        return False
+
+
+def _shown(name: str) -> str:
+    """A student-made name safe to print on a terminal (no control characters)."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,17 +322,43 @@ def main(argv: list[str] | None = None) -> int:
                         help="gradebook: one row per submission, one column per question")
     parser.add_argument("--reflections", type=Path, metavar="CSV",
                         help="free-text answers for manual marking (default: <out>_reflections.csv)")
+    parser.add_argument("--allow-out-inside", action="store_true",
+                        help="allow writing the CSVs inside DIR (refused by default: students made that folder)")
     args = parser.parse_args(argv)
     if not args.folder.exists():
         print(f"course grade: {args.folder} does not exist.", file=sys.stderr)
         return 2
     reflections = args.reflections or args.out.with_name(args.out.stem + "_reflections.csv")
-    graded = grade_folder(args.folder)
-    write_gradebook(graded, args.out)
-    write_reflections(graded, reflections)
+    for target in (args.out, reflections):
+        if target.is_symlink():
+            print(f"course grade: {target} is a symbolic link; refusing to write through it. "
+                  "Remove it or choose another --out.", file=sys.stderr)
+            return 2
+        if args.folder.is_dir() and _inside(target, args.folder) and not args.allow_out_inside:
+            print(f"course grade: {target} is inside the hand-in folder {args.folder}, which students' files "
+                  "made; write the gradebook elsewhere (or pass --allow-out-inside).", file=sys.stderr)
+            return 2
+    if os.path.realpath(reflections) == os.path.realpath(args.out):
+        print("course grade: --out and --reflections name the same file.", file=sys.stderr)
+        return 2
+
+    def slow(sub: Submission) -> None:
+        print(f"course grade: {_shown(sub.path)} took {sub.seconds:.1f} s to grade", file=sys.stderr)
+
+    graded, skipped = grade_all(args.folder, on_slow=slow)
+    try:
+        write_gradebook(graded, args.out)
+        write_reflections(graded, reflections)
+    except OSError as err:
+        print(f"course grade: cannot write the gradebook: {err}", file=sys.stderr)
+        return 1
     problems = sum(1 for s in graded if s.errors)
     print(f"graded {len(graded)} submission(s) into {args.out} (reflections: {reflections}); "
           f"{problems} with errors, see the errors column.")
+    if skipped:
+        print(f"not graded ({len(skipped)}):")
+        for cand in skipped:
+            print(f"  {_shown(cand.name)}: {cand.skipped}")
     return 0
 
 
