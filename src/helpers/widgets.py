@@ -325,7 +325,7 @@ def _widget_class():
             if kind == "single":
                 choose(self.inputs[0], raw if isinstance(raw, str) else None)
             elif kind == "multi":
-                chosen = set(raw) if isinstance(raw, (list, tuple, set)) else set()
+                chosen = {v for v in raw if isinstance(v, str)} if isinstance(raw, (list, tuple, set)) else set()
                 for option, box in zip(self.q["options"], self.inputs):
                     box.value = option["id"] in chosen
             elif kind == "order":
@@ -395,7 +395,11 @@ def ask(question_id) -> None:
     if widget.q is not None:
         previous = _previous_answer(widget.qid)
         if previous is not None:
-            widget.set_answer(previous)
+            try:
+                widget.set_answer(previous)
+            except Exception:  # noqa: BLE001 - a damaged stored answer leaves the inputs blank
+                previous = None
+        if previous is not None:
             widget.feedback.value = ('<div class="course-feedback" role="status"><p><em>Your earlier '
                                      'answer is filled in from your progress file. Press '
                                      f'{"Save" if widget.q["type"] == "reflection" else "Check"} to '

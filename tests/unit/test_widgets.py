@@ -5,6 +5,7 @@ would get: the widget, the answer record and each update of that record. One tes
 end runs a real kernel (nbclient) to show that the display update lands in the saved file.
 """
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -294,6 +295,17 @@ def test_earlier_answer_is_restored(screen, qid):
     widget.check_button.click()
     again = shown(screen, qid)
     assert again.answer() == widget.answer()
+
+
+@pytest.mark.parametrize("qid", ["fx.single", "fx.multi", "fx.order", "fx.match", "fx.numeric", "fx.text"])
+@pytest.mark.parametrize("stored", [[[1]], [{}], {"a": [1]}, 5, float("nan"), [None, ["x"]]], ids=repr)
+def test_a_damaged_stored_answer_never_stops_ask(screen, qid, stored):
+    home = Path(os.environ["COURSE_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    entry = {"notebook": "90_fixture", "attempts": 1, "correct": False, "last_answer": stored, "history": []}
+    (home / "progress.json").write_text(json.dumps({"format": 1, "questions": {qid: entry}}), encoding="utf-8")
+    widget = shown(screen, qid)
+    assert widget.q is not None
 
 
 def test_check_a_computed_value(screen):
