@@ -206,7 +206,7 @@ def _hints(q: dict) -> list[str]:
 def compile_question(q: dict) -> dict:
     """The student-side entry of one validated question: no plaintext key anywhere."""
     qid, kind = q["id"], q["type"]
-    salt = question_salt(qid)
+    salt = question_salt(qid, q)
     entry: dict[str, Any] = {
         "type": kind, "notebook": q["notebook"], "prompt": q["prompt"].strip(),
         "points": q.get("points", 1), "hints": [h.strip() for h in _hints(q)], "salt": salt,
@@ -218,8 +218,10 @@ def compile_question(q: dict) -> dict:
     forms: list[str]
     if kind == "single":
         forms = [q["answer"]]
+        # the right option's feedback opens with the right answer only (it tends to say "Yes")
         entry["options"] = [{"id": o["id"], "text": o["text"].strip(),
-                             "feedback": feedback_seal(o["id"], o.get("feedback"))} for o in q["options"]]
+                             "feedback": (None if o["id"] == q["answer"] else feedback_seal(o["id"], o.get("feedback")))}
+                            for o in q["options"]]
     elif kind == "multi":
         ids = [o["id"] for o in q["options"]]
         forms = ["\x1e".join(sorted(q["answer"], key=ids.index))]
@@ -265,8 +267,13 @@ def compile_question(q: dict) -> dict:
         # citation ("hatch-1989") can name the very person a question asks for.
         content_key = derive_key(salt, "content", forms[0])
         entry["accept"] = [accept_entry(salt, form, content_key) for form in forms]
-        entry["explanation"] = seal(q["explanation"].strip(), content_key)
-        entry["sources"] = seal(json.dumps(list(q.get("source_ids", []))), content_key)
+        entry["explanation"] = seal(q["explanation"].strip(), content_key, "explanation")
+        entry["sources"] = seal(json.dumps(list(q.get("source_ids", []))), content_key, "sources")
+        if kind == "single":
+            right = next(o for o in q["options"] if o["id"] == q["answer"])
+            for option in entry["options"]:
+                if option["feedback"] is None:
+                    option["feedback"] = seal((right.get("feedback") or "").strip(), content_key, "feedback")
     return entry
 
 

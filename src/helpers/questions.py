@@ -316,9 +316,11 @@ def _finish(qid, q, form: str, summary_ok: str, summary_wrong: str, *, feedback=
     salt = q["salt"]
     key = unwrap_content_key(salt, form, q["accept"])
     if key is not None:
-        explanation = unseal(q.get("explanation", ""), key) if q.get("explanation") else ""
+        explanation = unseal(q.get("explanation", ""), key, "explanation") if q.get("explanation") else ""
+        if q.get("type") == "single":   # the right option's feedback is sealed with the answer
+            feedback = _option_feedback(q, form, key)
         try:
-            sources = json.loads(unseal(q.get("sources", ""), key) or "[]")
+            sources = json.loads(unseal(q.get("sources", ""), key, "sources") or "[]")
         except ValueError:
             sources = []
         return _result(qid, "correct", summary_ok, q=q, feedback=feedback, explanation=explanation,
@@ -328,9 +330,13 @@ def _finish(qid, q, form: str, summary_ok: str, summary_wrong: str, *, feedback=
     return _result(qid, "incorrect", summary_wrong, q=q, feedback=feedback, normalized=normalized)
 
 
-def _option_feedback(q, option_id) -> str:
+def _option_feedback(q, option_id, content_key: bytes | None = None) -> str:
+    """An option's feedback: sealed by its id, or (the right option of a single question)
+    by the content key, which only the right answer unwraps."""
     for option in q["options"]:
         if isinstance(option, dict) and option.get("id") == option_id and option.get("feedback"):
+            if content_key is not None:
+                return unseal(option["feedback"], content_key, "feedback")
             return unseal(option["feedback"], derive_key(q["salt"], "feedback", option_id))
     return ""
 
@@ -346,8 +352,9 @@ def _check_single(qid, q, answer) -> Result:
     if answer not in allowed:
         shown = answer if len(answer) <= 40 else answer[:40] + "..."
         return _invalid(qid, q, f"{shown!r} is not one of the options: {', '.join(allowed)}.")
+    wrong_feedback = _option_feedback(q, answer) if unwrap_content_key(q["salt"], answer, q["accept"]) is None else ""
     return _finish(qid, q, answer, "that is the right option.", "that option is not the best answer.",
-                   feedback=_option_feedback(q, answer), normalized=answer)
+                   feedback=wrong_feedback, normalized=answer)
 
 
 def _check_multi(qid, q, answer) -> Result:

@@ -216,3 +216,53 @@ def test_every_fixture_key_has_searchable_forms(qid):
     q = next(q for _, q in authoring.read_sources(FIXTURES) if q["id"] == qid)
     kinds = {kind for kind, _ in key_forms(q)}
     assert kinds - {"prose"}, qid
+
+
+# --- what the seal does and does not do (see helpers.sealing) --------------------------
+
+def _real():
+    bank = json.loads((PACKAGE / "question_bank.json").read_text(encoding="utf-8"))["questions"]
+    return bank, {q["id"]: q for _, q in authoring.read_sources(REAL_SOURCES)}
+
+
+def test_no_two_sealed_texts_share_a_keystream():
+    """XOR of the sealed explanation and sources used to cancel the keystream and show the
+    explanation (with the answer in it) without any guessing."""
+    from helpers.sealing import derive_key, subkey, _keystream
+    bank, yaml = _real()
+    for qid, entry in bank.items():
+        if entry["type"] not in questions.AUTO_CHECKED:
+            continue
+        xored = bytes(a ^ b for a, b in zip(bytes.fromhex(entry["explanation"]), bytes.fromhex(entry["sources"])))
+        plain = yaml[qid]["explanation"].strip().encode("utf-8")
+        sources = json.dumps(list(yaml[qid].get("source_ids", []))).encode("utf-8")
+        # with one keystream, xored == plain XOR sources (zero-padded) at every byte
+        same = bytes(a ^ b for a, b in zip(plain, sources.ljust(len(plain), b"\0")))
+        assert xored[:len(same)] != same, qid
+        key = derive_key(entry["salt"], "content", "x")
+        assert _keystream(subkey(key, "explanation"), 64) != _keystream(subkey(key, "sources"), 64)
+
+
+def test_the_right_options_feedback_does_not_open_with_its_public_id():
+    from helpers.sealing import derive_key, unseal
+    bank, yaml = _real()
+    singles = [qid for qid, q in bank.items() if q["type"] == "single"]
+    assert singles
+    for qid in singles:
+        right = yaml[qid]["answer"]
+        written = next((o.get("feedback") or "").strip() for o in yaml[qid]["options"] if o["id"] == right)
+        sealed = next(o["feedback"] for o in bank[qid]["options"] if o["id"] == right)
+        assert unseal(sealed, derive_key(bank[qid]["salt"], "feedback", right)) != written or not written, qid
+        result = questions.evaluate(qid, right)
+        assert result.correct and (written in result.message), qid
+
+
+def test_salts_come_from_the_whole_question_not_its_id():
+    from helpers.sealing import question_salt
+    bank, yaml = _real()
+    for qid, entry in bank.items():
+        assert entry["salt"] != question_salt(qid), qid
+        assert entry["salt"] == question_salt(qid, yaml[qid])
+    q = dict(next(iter(yaml.values())))
+    changed = {**q, "answer": "something else"}
+    assert question_salt(q["id"], q) != question_salt(q["id"], changed)
