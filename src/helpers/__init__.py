@@ -25,7 +25,7 @@ def _forget_current_folder() -> None:
 
 _forget_current_folder()
 
-from .data import DataFileError  # noqa: E402, cite, load, sources, tables
+from .data import DataFileError, cite, load, sources, tables  # noqa: E402
 from .plotting import PALETTE, new_figure, show  # noqa: E402
 # Exercise engine: questions (bank + checking; text compared via normalize, keys hashed via
 # sealing, built from the YAML by authoring), widgets (ask/check), progress (store + overview).

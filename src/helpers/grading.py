@@ -235,7 +235,6 @@ def _grade(path, sub: Submission) -> None:
         earned = result.score or 0.0
         sub.points[qid] = earned
         sub.score += earned
-    return
 
 
 def submissions(folder: Path) -> list[Path]:
