@@ -261,3 +261,9 @@ def test_cite_unknown_id_suggests_close_ones(package):
         data.cite("lenin-cv")
     with pytest.raises(LookupError, match="needs a source id"):
         data.cite("")
+
+
+def test_every_name_lessons_import_from_helpers_exists():
+    import helpers
+
+    assert [name for name in helpers.__all__ if not hasattr(helpers, name)] == []
