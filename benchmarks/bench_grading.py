@@ -151,6 +151,13 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["COURSE_QUESTION_BANK"] = str(bank)
         info = hostile_handins.make_corpus(tmp / "hostile", good,
                                            {"numeric": "a0.total", "text": "a0.word", "reflection": "a0.reflect"})
+        # the slowest kinds of file found so far, just under the size limit: ten million numbers,
+        # and as many JSON objects as the grader accepts
+        head = json.dumps(good)[:-1] + ', "x": ['
+        count = (grading.MAX_BYTES - 1024 - len(head)) // 2
+        (info["folder"] / "numbers_20mb.ipynb").write_text(head + ",".join(["0"] * count) + "]}", encoding="utf-8")
+        objects = ",".join(['{"":0}'] * (grading.MAX_CONTAINERS - 1000))
+        (info["folder"] / "objects_1m.ipynb").write_text(head + objects + "]}", encoding="utf-8")
         start = time.perf_counter()
         hostile, _ = grading.grade_all(info["folder"])
         took = time.perf_counter() - start

@@ -109,6 +109,7 @@ def make_corpus(root: Path, good: dict, questions: dict[str, str]) -> dict:
                             "source": "", "outputs": [{"output_type": "display_data", "metadata": {},
                                                        "data": {ANSWER_MIME: deep}}]})
     put("deep_string_record.ipynb", _dump(nested))
+    put("brackets.ipynb", base[:-1] + ', "x": [' + ",".join(["[]"] * 1_100_000) + "]}")   # slow to parse, costly in memory
     put("deep_notebook.ipynb", '{"cells": ' + "[" * 200_000 + "]" * 200_000 + "}")
     put("surrogate_essay.ipynb", json.dumps(_with(good, _record(essay, "essay \ud800 with a lone surrogate " * 3))))
     put("surrogate_qid.ipynb", json.dumps(_with(good, _record(essay.split(".")[0] + ".\udc80", ...))))

@@ -114,6 +114,7 @@ def test_the_hostile_corpus_grades_in_one_run(corpus, tmp_path):
         assert scores[name] in ("4", "5"), (name, errors[name])
         assert "grader failed" not in errors[name] and "grading stopped" not in errors[name]
     assert "nested too deeply" in errors["deep_notebook.ipynb"]
+    assert "JSON brackets" in errors["brackets.ipynb"] and scores["brackets.ipynb"] == ""
     assert "old-format notebook" in errors["v3.ipynb"]
     assert "a0.reflect\\r=2+2" in errors["cr_qid.ipynb"]
     by_file = {r[0]: r[-1] for r in refl[1:]}
