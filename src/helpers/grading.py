@@ -250,9 +250,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="gradebook: one row per submission, one column per question")
     parser.add_argument("--reflections", type=Path, metavar="CSV",
                         help="free-text answers for manual marking (default: <out>_reflections.csv)")
+    from . import lms  # the roster and LMS options live with the LMS writers
+    lms.add_arguments(parser)
     args = parser.parse_args(argv)
     if not args.folder.exists():
         print(f"course grade: {args.folder} does not exist.", file=sys.stderr)
+        return 2
+    try:
+        plan = lms.preflight(args)
+    except ValueError as err:  # RosterError, LmsError: refused before anything is written
+        print(f"course grade: {err}", file=sys.stderr)
         return 2
     reflections = args.reflections or args.out.with_name(args.out.stem + "_reflections.csv")
     graded = grade_folder(args.folder)
@@ -261,6 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     problems = sum(1 for s in graded if s.errors)
     print(f"graded {len(graded)} submission(s) into {args.out} (reflections: {reflections}); "
           f"{problems} with errors, see the errors column.")
+    try:
+        lms.finish(args, plan)
+    except ValueError as err:
+        print(f"course grade: {err}", file=sys.stderr)
+        return 2
     return 0
 
 
