@@ -6,7 +6,9 @@ per hundred files. Each answer the student checked is recorded in a cell output 
 ANSWER_MIME; the grader takes the last record of each question and re-checks the raw
 answer with ``helpers.questions.evaluate`` against the hashed question bank, so a
 "correct" flag or a score written into the file counts for nothing. The assignment is
-read from the notebook's metadata, so students may rename their files.
+read from the notebook's metadata, so students may rename their files; the student is
+identified by the id they typed into the exercise's first cell (``helpers.widgets.student_id``),
+recorded like an answer under the reserved question id ``student_id``.
 """
 from __future__ import annotations
 
@@ -19,10 +21,11 @@ from pathlib import Path
 
 from . import questions
 
-__all__ = ["ANSWER_MIME", "MAX_BYTES", "Submission", "read_records", "grade_file",
+__all__ = ["ANSWER_MIME", "STUDENT_ID", "MAX_BYTES", "Submission", "read_records", "grade_file",
            "grade_folder", "submissions", "write_gradebook", "write_reflections", "main"]
 
 ANSWER_MIME = "application/vnd.course.answer+json"
+STUDENT_ID = "student_id"  # the record id of the student's identity (see helpers.widgets.student_id)
 MAX_BYTES = 20 * 1024 * 1024
 _MAX_NOTES = 20  # per submission; a flood of broken records should not flood the CSV
 
@@ -32,12 +35,22 @@ class Submission:
     """One graded file: a gradebook row, plus its reflections for manual marking."""
 
     path: str                     # relative to the graded folder, with "/"
+    student_id: str = ""          # as the student typed it in the exercise's first cell
     assignment: str = ""
     score: float = 0.0
     max_score: float = 0.0
     points: dict = field(default_factory=dict)        # question id -> points earned
     reflections: list = field(default_factory=list)   # (question id, points, words, text)
     errors: list = field(default_factory=list)
+    answers: dict = field(default_factory=dict)       # question id -> last raw answer recorded
+    attempts: dict = field(default_factory=dict)      # question id -> attempt number of that answer
+    shown: set = field(default_factory=set)           # ids whose placeholder record is in the file
+    unanswered: list = field(default_factory=list)    # shown (cell run) but never answered
+
+    @property
+    def file(self) -> str:
+        """The gradebook's name for ``path``: the file as found in the graded folder."""
+        return self.path
 
     def note(self, message: str) -> None:
         if len(self.errors) < _MAX_NOTES:
@@ -57,7 +70,9 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
     """Question id -> the last answer recorded in the notebook's outputs.
 
     A record with ``"answer": null`` is the placeholder a question shows before any answer;
-    it never hides an earlier answer. Malformed records are noted on ``sub`` and skipped.
+    it never hides an earlier answer, and marks the question as shown. The attempt number of
+    each answer kept goes to ``sub.attempts``, the ids of placeholders to ``sub.shown``.
+    Malformed records are noted on ``sub`` and skipped.
     """
     answers: dict[str, object] = {}
     cells = nb.get("cells")
@@ -92,6 +107,11 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
                 continue
             if record["answer"] is not None:
                 answers[qid] = record["answer"]
+                attempt = record.get("attempt")
+                valid = isinstance(attempt, int) and not isinstance(attempt, bool) and 0 < attempt < 10**6
+                sub.attempts[qid] = attempt if valid else None
+            else:
+                sub.shown.add(qid)
     return answers
 
 
@@ -157,7 +177,13 @@ def grade_file(path: Path, name: str) -> Submission:
         sub.note(f"unknown assignment {assignment!r}: the question bank has no questions {assignment}.*")
         return sub
     answers = read_records(nb, sub)
+    sub.student_id = _student_id(answers.pop(STUDENT_ID, None), sub)
+    sub.attempts.pop(STUDENT_ID, None)
+    sub.answers = answers
     known = {qid for qid, _ in asked}
+    # shown but never answered: the cell ran (its placeholder record is there), no answer followed
+    sub.unanswered = ([STUDENT_ID] if STUDENT_ID in sub.shown and not sub.student_id else []) + [
+        qid for qid, _ in asked if qid in sub.shown and qid not in answers]
     for qid in sorted(set(answers) - known):
         sub.note(f"answer for {qid[:80]!r} ignored: not a question of {assignment}")
     for qid, q in asked:
@@ -181,6 +207,18 @@ def grade_file(path: Path, name: str) -> Submission:
         sub.points[qid] = earned
         sub.score += earned
     return sub
+
+
+def _student_id(raw, sub: Submission) -> str:
+    """The recorded student id as one clean line; "" if none (the gradebook cell stays empty)
+    or if it is unusable (then with a note)."""
+    if raw is None:
+        return ""
+    text = " ".join(raw.split()) if isinstance(raw, str) else ""
+    if not text or len(text) > 64:
+        sub.note("the recorded student id is not usable (empty, not text or over 64 characters)")
+        return ""
+    return text
 
 
 def submissions(folder: Path) -> list[Path]:
@@ -219,26 +257,35 @@ def _question_columns(graded: list[Submission]) -> list[str]:
             and qid.split(".", 1)[0] in assignments]
 
 
+GRADEBOOK_COLUMNS = ("student_id", "file", "assignment", "score", "max_score")
+"""The gradebook's fixed first columns; then one column of points per auto-checked question,
+``unanswered``, one ``<question> attempts`` column per question, and ``errors``."""
+
+
 def write_gradebook(graded: list[Submission], out: Path) -> None:
     columns = _question_columns(graded)
     with Path(out).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["submission", "assignment", "score", "max_score", *columns, "errors"])
+        writer.writerow([*GRADEBOOK_COLUMNS, *columns, "unanswered",
+                         *(f"{q} attempts" for q in columns), "errors"])
         for sub in graded:
             ok = bool(sub.max_score or sub.points)
-            writer.writerow([_cell(sub.path), _cell(sub.assignment),
+            writer.writerow([_cell(sub.student_id), _cell(sub.path), _cell(sub.assignment),
                              _number(sub.score) if ok else "", _number(sub.max_score) if ok else "",
                              *(_number(sub.points[q]) if q in sub.points else "" for q in columns),
+                             " ".join(sub.unanswered),
+                             *(sub.attempts.get(q) or "" if q in sub.points else "" for q in columns),
                              _cell("; ".join(sub.errors))])
 
 
 def write_reflections(graded: list[Submission], out: Path) -> None:
     with Path(out).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["submission", "assignment", "question", "points", "words", "text"])
+        writer.writerow(["student_id", "file", "assignment", "question", "points", "words", "text"])
         for sub in graded:
             for qid, points, words, text in sub.reflections:
-                writer.writerow([_cell(sub.path), sub.assignment, qid, _number(points), words, _cell(text)])
+                writer.writerow([_cell(sub.student_id), _cell(sub.path), sub.assignment, qid,
+                                 _number(points), words, _cell(text)])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .questions import AUTO_CHECKED, BankError, jsonable, load_bank
 
-__all__ = ["course_home", "store_path", "load_store", "record_answer", "last_answer", "summary",
+__all__ = ["course_home", "store_path", "load_store", "record_answer", "last_answer", "last_entry", "summary",
            "progress", "ProgressReport", "StoreRecoveredWarning"]
 
 STORE_FORMAT = 1
@@ -131,14 +131,21 @@ def load_store() -> dict:
 
 def last_answer(question_id: str):
     """The last recorded raw answer to a question, or None."""
+    return last_entry(question_id)[0]
+
+
+def last_entry(question_id: str) -> tuple:
+    """(last recorded raw answer or None, number of attempts recorded) for one question."""
     path = store_path()
     if not path.exists():
-        return None
+        return None, 0
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data["questions"][question_id].get("last_answer")
+        entry = json.loads(path.read_text(encoding="utf-8"))["questions"][question_id]
+        attempts = entry.get("attempts", 0)
+        attempts = attempts if isinstance(attempts, int) and not isinstance(attempts, bool) and attempts > 0 else 0
+        return entry.get("last_answer"), attempts
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+        return None, 0
 
 
 def record_answer(question_id: str, answer, result) -> str:

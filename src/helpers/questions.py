@@ -485,10 +485,16 @@ def _check_reflection(qid, q, answer) -> Result:
     summary = (f"{plural(words, 'word')} recorded. Reflections are not marked automatically: "
                "your instructor reads them.")
     minimum = int(q.get("min_words", 0) or 0)
+    # The model answer comes only once the reflection is a real attempt: shown after one word,
+    # it would be copied instead of thought through. Assignments ship no explanation at all.
+    explanation = str(q.get("explanation", "") or "")
     if words < minimum:
         summary += f" Aim for at least {minimum} words; you can add more and save again."
-    sources = [s for s in q.get("source_ids", []) if isinstance(s, str)]
-    return _result(qid, "recorded", summary, q=q, explanation=str(q.get("explanation", "")),
+        if explanation:
+            summary += " Then you will also see the points a good answer might make."
+        explanation = ""
+    sources = [s for s in q.get("source_ids", []) if isinstance(s, str)] if explanation else []
+    return _result(qid, "recorded", summary, q=q, explanation=explanation,
                    normalized=text, word_count=words, source_ids=sources)
 
 

@@ -21,10 +21,12 @@ from . import questions
 from .normalize import word_count
 from .questions import BankError, Result, evaluate, get_mode, jsonable, set_mode
 
-__all__ = ["ask", "check", "question_widget", "set_mode", "RECORD_MIME"]
+__all__ = ["ask", "check", "student_id", "question_widget", "set_mode", "RECORD_MIME", "STUDENT_ID"]
 
 RECORD_MIME = "application/vnd.course.answer+json"
 RECORD_FORMAT = 1
+STUDENT_ID = "student_id"  # reserved record id of the student's identity (no bank id looks like it)
+STUDENT_ID_MAX = 64
 
 # Attempts per question in this kernel session: re-running a cell continues the count, and a
 # fresh kernel (as under nbval) always starts from 1, so recorded outputs stay deterministic.
@@ -158,9 +160,29 @@ def _ordinal(n: int) -> str:
 # Saving an answer (notebook record + progress store)
 
 
+def _stored(question_id: str) -> tuple:
+    """(last answer, attempts) from the progress store; (None, 0) if none or unreadable."""
+    try:
+        from .progress import last_entry
+
+        return last_entry(question_id)
+    except Exception:  # noqa: BLE001 - a damaged store is reported when answering, not here
+        return None, 0
+
+
 def _save(question_id: str, raw, result: Result) -> tuple[int, str]:
-    """Count the attempt and write the progress store; returns (attempt, note for the student)."""
-    attempt = _ATTEMPTS.get(question_id, 0) + 1
+    """Count the attempt and write the progress store; returns (attempt, note for the student).
+
+    Attempts are counted in the progress store, so a restarted kernel continues the count. The
+    same answer as the last one recorded (Run All after a restart re-runs every check()) is
+    not a new attempt: it keeps its number and is not written again.
+    """
+    previous, stored = _stored(question_id)
+    done = max(stored, _ATTEMPTS.get(question_id, 0))
+    if done and previous is not None and jsonable(raw) == previous:
+        _ATTEMPTS[question_id] = done
+        return done, ""
+    attempt = done + 1
     _ATTEMPTS[question_id] = attempt
     try:
         from .progress import record_answer
@@ -268,7 +290,7 @@ def _widget_class():
                 tooltip="Save your reflection" if is_reflection else "Check your answer")
             # No icons: a screen reader would read the icon's glyph as part of the button's name.
             self.hint_button = w.Button(description="Hint", tooltip="Show a hint")
-            self.attempts_label = w.Label(value="Attempts: 0")
+            self.attempts_label = w.Label(value=_attempts_text(q, 0))
             self.hint_box = w.HTML(value="")
             self.feedback = w.HTML(value='<div class="course-feedback" role="status" aria-live="polite"></div>')
             self.check_button.on_click(self._on_check)
@@ -351,7 +373,7 @@ def _widget_class():
                     kept = _recorded_answer(result, raw)
                     attempt, note = _save(self.qid, kept, result)
                     self.record = _publish(record_bundle(self.qid, attempt, kept), self.record)
-                    self.attempts_label.value = f"Attempts: {attempt}"
+                    self.attempts_label.value = _attempts_text(self.q, attempt)
                     notes = (note,) if note else ()
                 self.feedback.value = _feedback_html(result, notes)
             except Exception as err:  # noqa: BLE001 - last resort: a lesson must never crash
@@ -388,28 +410,113 @@ def question_widget(question_id):
 
 
 def ask(question_id) -> None:
-    """Show question ``question_id`` with its answer record. Example: ``ask("start.disputed")``."""
+    """Show question ``question_id`` with its answer record. Example: ``ask("start.disputed")``.
+
+    If your progress file holds an answer to it (you answered before a restart), that answer
+    is filled in and recorded in this notebook again, with its attempt count, so Restart and
+    Run All followed by Save keeps every answer.
+    """
     widget = question_widget(question_id)
     _SHOWN[widget.qid] = widget
     _show(widget)
-    if widget.q is not None:
-        previous = _previous_answer(widget.qid)
-        if previous is not None:
-            widget.set_answer(previous)
-            widget.feedback.value = ('<div class="course-feedback" role="status"><p><em>Your earlier '
-                                     'answer is filled in from your progress file. Press '
-                                     f'{"Save" if widget.q["type"] == "reflection" else "Check"} to '
-                                     'record it in this notebook.</em></p></div>')
+    if widget.q is None:
+        return
+    previous, attempts = _stored(widget.qid)
+    if previous is None:
         widget.record = _publish(record_bundle(widget.qid))
+        return
+    attempt = max(attempts, _ATTEMPTS.get(widget.qid, 0), 1)
+    _ATTEMPTS[widget.qid] = attempt
+    widget.set_answer(previous)
+    widget.attempts_label.value = _attempts_text(widget.q, attempt)
+    widget.record = _publish(record_bundle(widget.qid, attempt, previous))
+    widget.feedback.value = ('<div class="course-feedback" role="status"><p><em>Your earlier answer is '
+                             f'filled in from your progress file and recorded in this notebook again '
+                             f'(attempt {attempt}). To change it, edit it and press '
+                             f'{"Save" if widget.q["type"] == "reflection" else "Check"}.</em></p></div>')
 
 
-def _previous_answer(question_id: str):
-    try:
-        from .progress import last_answer
+def _attempts_text(q, attempt: int) -> str:
+    limit = q.get("max_attempts") if isinstance(q, dict) else None
+    return f"Attempts: {attempt} of {limit}" if isinstance(limit, int) and limit > 0 else f"Attempts: {attempt}"
 
-        return last_answer(question_id)
-    except Exception:  # noqa: BLE001 - a damaged store is reported when answering, not here
-        return None
+
+def _clean_student_id(raw) -> tuple[str, str]:
+    """(the id as one line, problem message or "")."""
+    if not isinstance(raw, str):
+        return "", "Type your student id as text."
+    text = " ".join(raw.split())
+    if not text:
+        return "", "The box is empty: type the student id your teacher gave you."
+    if len(text) > STUDENT_ID_MAX:
+        return "", f"That is {len(text)} characters; a student id has at most {STUDENT_ID_MAX}."
+    return text, ""
+
+
+@lru_cache(maxsize=1)
+def _student_id_class():
+    import ipywidgets as w
+
+    class StudentIdWidget(w.VBox):
+        """The exercise's first cell: the student id, recorded and restored like an answer."""
+
+        qid = STUDENT_ID
+
+        def __init__(self):
+            super().__init__()
+            self.record = None
+            self.add_class("course-question")
+            self.add_class("course-student-id")
+            self.box = w.Text(value="", description="Your student id:", placeholder="as your teacher gave it",
+                              style={"description_width": "initial"}, continuous_update=False)
+            self.save_button = w.Button(description="Save", button_style="primary",
+                                        tooltip="Save your student id in this notebook")
+            self.feedback = w.HTML(value='<div class="course-feedback" role="status" aria-live="polite"></div>')
+            self.save_button.on_click(self._on_save)
+            self.children = [w.HBox([self.box, self.save_button]), self.feedback]
+
+        def _say(self, text: str, status: str) -> None:
+            colour = _COLOURS.get(status, "#E69F00")
+            role = "alert" if status == "invalid" else "status"
+            self.feedback.value = (f'<div class="course-feedback course-{status}" role="{role}" aria-live="polite" '
+                                   f'style="border-left: 6px solid {colour}; padding-left: 0.6em"><p>{_esc(text)}</p></div>')
+
+        def _on_save(self, _button=None):
+            text, problem = _clean_student_id(self.box.value)
+            if problem:
+                self._say(f"\u26a0 {problem}", "invalid")
+                return
+            result = Result(question_id=STUDENT_ID, status="recorded", correct=None, message="")
+            attempt, note = _save(STUDENT_ID, text, result)
+            self.record = _publish(record_bundle(STUDENT_ID, attempt, text), self.record)
+            self._say(f"\u270e Saved - student id {text} is recorded in this notebook. {note}".strip(), "recorded")
+
+        def __repr__(self) -> str:
+            return "Student id (interactive)"
+
+    return StudentIdWidget
+
+
+def student_id() -> None:
+    """Ask for the student's id (first cell of every exercise): typed once, saved like an answer.
+
+    The grader puts it in the gradebook's first column. Like ask(), it fills in and records
+    again the id kept in the progress file, so a restarted notebook keeps it.
+    """
+    widget = _student_id_class()()
+    _SHOWN[STUDENT_ID] = widget
+    _show(widget)
+    previous, attempts = _stored(STUDENT_ID)
+    text, problem = _clean_student_id(previous)
+    if previous is None or problem:
+        widget.record = _publish(record_bundle(STUDENT_ID))
+        return
+    attempt = max(attempts, _ATTEMPTS.get(STUDENT_ID, 0), 1)
+    _ATTEMPTS[STUDENT_ID] = attempt
+    widget.box.value = text
+    widget.record = _publish(record_bundle(STUDENT_ID, attempt, text))
+    widget._say(f"Your student id {text} is filled in from your progress file and recorded in this "
+                "notebook. If it is not yours, type yours and press Save.", "recorded")
 
 
 class Feedback:

@@ -281,6 +281,11 @@ def test_attempts_continue_when_the_cell_is_rerun(screen):
     second = shown(screen, "fx.single")
     assert second.inputs[0].value == "typo"  # earlier answer restored from the progress store
     assert "earlier answer is filled in" in second.feedback.value
+    assert second.attempts_label.value == "Attempts: 1"
+    assert screen.last_record == {"format": 1, "question": "fx.single", "attempt": 1, "answer": "typo"}
+    second.check_button.click()  # the same answer again is not a new attempt
+    assert second.attempts_label.value == "Attempts: 1"
+    second.inputs[0].value = "kept"
     second.check_button.click()
     assert second.attempts_label.value == "Attempts: 2"
     assert progress_module.load_store()["questions"]["fx.single"]["attempts"] == 2
@@ -365,3 +370,40 @@ def test_recorded_answer_reaches_the_saved_notebook(fixture_bank, tmp_path, monk
                                            "answer": "Shlyapnikov"}
     assert text(record["text/plain"]) == 'Answer record for fx.text: attempt 1, answer "Shlyapnikov"'
     assert saved["cells"][1]["outputs"] == []
+
+
+# --- the student id (first cell of every exercise) ----------------------------------------
+
+def test_student_id_is_recorded_and_restored(screen):
+    widgets.student_id()
+    widget = screen.shown[-1]
+    assert repr(widget) == "Student id (interactive)" and widget.box.description.strip()
+    assert screen.last_record == {"format": 1, "question": "student_id", "attempt": 0, "answer": None}
+    widget.box.value = "   "
+    widget.save_button.click()
+    assert "empty" in widget.feedback.value and screen.updates == []
+    widget.box.value = "x" * 65
+    widget.save_button.click()
+    assert "at most 64" in widget.feedback.value and screen.updates == []
+    widget.box.value = "  s-2024\t017 "
+    widget.save_button.click()
+    assert "Saved" in widget.feedback.value
+    assert screen.last_record == {"format": 1, "question": "student_id", "attempt": 1, "answer": "s-2024 017"}
+    widgets.student_id()  # the cell runs again (Restart and Run All): the id comes back and is recorded
+    again = screen.shown[-1]
+    assert again.box.value == "s-2024 017" and "filled in" in again.feedback.value
+    assert screen.records[-1][widgets.RECORD_MIME] == {"format": 1, "question": "student_id", "attempt": 1,
+                                                       "answer": "s-2024 017"}
+
+
+def test_a_short_reflection_does_not_reveal_the_model_answer(screen):
+    widget = shown(screen, "fx.reflection")
+    minimum = widget.q["min_words"]
+    assert widget.q["explanation"], "the fixture reflection has a model answer to hide"
+    widget.inputs[0].value = "Because."
+    widget.check_button.click()
+    assert "Saved" in widget.feedback.value and f"at least {minimum} words" in widget.feedback.value
+    assert widgets._markdown(widget.q["explanation"]) not in widget.feedback.value
+    widget.inputs[0].value = " ".join(["word"] * minimum)
+    widget.check_button.click()
+    assert widgets._markdown(widget.q["explanation"]) in widget.feedback.value
