@@ -46,27 +46,6 @@ REPORT_FILES = ("index.html", "items.csv")
 # Reading the hand-ins
 
 
-def _attempts(nb: dict) -> dict[str, int]:
-    """Question id -> attempt number of its last answered record (what the widget counted)."""
-    found: dict[str, int] = {}
-    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
-        outputs = cell.get("outputs") if isinstance(cell, dict) else None
-        for output in outputs if isinstance(outputs, list) else []:
-            data = output.get("data") if isinstance(output, dict) else None
-            record = data.get(grading.ANSWER_MIME) if isinstance(data, dict) else None
-            if isinstance(record, str):
-                try:
-                    record = json.loads(record)
-                except ValueError:
-                    continue
-            if (isinstance(record, dict) and isinstance(record.get("question"), str)
-                    and record.get("answer") is not None):
-                attempt = record.get("attempt")
-                if isinstance(attempt, int) and not isinstance(attempt, bool) and 0 < attempt < 10**6:
-                    found[record["question"]] = attempt
-    return found
-
-
 def _label(kind: str, answer) -> str:
     """A readable, comparable form of a raw answer, so "732,521" and 732521 count together."""
     if kind == "numeric":
@@ -100,10 +79,7 @@ def collect(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                      "max_score": sub.max_score, "errors": "; ".join(sub.errors)})
         if not sub.assignment or not sub.max_score:
             continue
-        scratch = grading.Submission(path=name)
-        nb = grading._load(path, scratch) or {}
-        answers = grading.read_records(nb, scratch) if nb else {}
-        attempts = _attempts(nb)
+        answers, attempts = sub.answers, sub.attempts
         for qid in questions.question_ids():
             if not qid.startswith(sub.assignment + "."):
                 continue
@@ -117,7 +93,7 @@ def collect(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             responses.append({
                 "file": name, "assignment": sub.assignment, "question": qid, "type": q.get("type"),
                 "points": points, "earned": earned, "correct": bool(answered and earned >= points > 0),
-                "attempts": attempts.get(qid, math.nan) if answered else math.nan,
+                "attempts": (attempts.get(qid) or math.nan) if answered else math.nan,
                 "answer": raw, "label": _label(q.get("type"), raw) if answered else ""})
     columns = ["file", "assignment", "question", "type", "points", "earned", "correct", "attempts", "answer", "label"]
     return (pd.DataFrame(responses, columns=columns),

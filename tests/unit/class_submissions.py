@@ -25,7 +25,7 @@ import nbformat
 
 from helpers import authoring
 from helpers.exercises import exercise_notebook
-from helpers.widgets import record_bundle
+from helpers.widgets import STUDENT_ID, record_bundle
 
 WORDS = ("source", "count", "party", "workers", "vote", "delegates", "record", "doubt", "figure", "Moscow")
 
@@ -80,10 +80,18 @@ def _cell_for(nb, qid: str):
 
 
 def submission(exercise, plain: dict[str, dict], ability: float, difficulty: dict[str, float],
-               rng: random.Random, planted: dict | None = None, skip: float = 0.05, always: dict | None = None):
-    """One student's answered copy of ``exercise`` (a notebook node). ``always``: question id ->
-    the answer every student gives (a question nobody gets right, or hostile text)."""
+               rng: random.Random, planted: dict | None = None, skip: float = 0.05, always: dict | None = None,
+               student: str | None = None):
+    """One student's answered copy of ``exercise`` (a notebook node), with ``student`` recorded
+    as the id typed into the first cell. ``always``: question id -> the answer every student
+    gives (a question nobody gets right, or hostile text)."""
     nb = nbformat.from_dict(json.loads(json.dumps(exercise)))
+    if student:
+        cell = next((c for c in nb.cells if c.cell_type == "code" and "student_id()" in c.source), None)
+        if cell is None:
+            cell = nbformat.v4.new_code_cell("from helpers import student_id\nstudent_id()", id="student-id")
+            nb.cells.insert(0, cell)
+        cell.outputs = [nbformat.v4.new_output("display_data", data=record_bundle(STUDENT_ID, 1, student))]
     assignment = nb.metadata["course"]["assignment"]
     for qid, q in plain.items():
         if not qid.startswith(assignment + "."):
@@ -116,14 +124,14 @@ def submission(exercise, plain: dict[str, dict], ability: float, difficulty: dic
 def make_class(folder: Path, solution: Path, question_bank: Path, count: int = 200, seed: int = 1,
                planted: dict | None = None, always: dict | None = None) -> list[Path]:
     """Write ``count`` answered submissions of ``solution``'s assignment under ``folder``
-    (in three section folders, each file named after its student id, s001.ipynb ...)."""
+    (in three section folders; student i records the id s00i and saves it as s00i.ipynb)."""
     rng = random.Random(seed)
     plain = plain_questions(question_bank)
     exercise = exercise_notebook(json.loads(Path(solution).read_text(encoding="utf-8")), Path(solution).name)
     difficulty = {qid: rng.uniform(0.15, 0.75) for qid in plain}
     paths = []
     for i in range(1, count + 1):
-        nb = submission(exercise, plain, rng.random(), difficulty, rng, planted, always=always)
+        nb = submission(exercise, plain, rng.random(), difficulty, rng, planted, always=always, student=f"s{i:03d}")
         path = Path(folder) / f"section-{i % 3 + 1}" / f"s{i:03d}.ipynb"
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, path)

@@ -53,12 +53,11 @@ def rows(path):
 
 
 def scores(tmp_path):
-    """student id (file stem) -> score, from the gradebook itself."""
+    """student id -> its scores, from the gradebook itself."""
     out = {}
     for row in csv.DictReader((tmp_path / "gradebook.csv").open(encoding="utf-8", newline="")):
-        name = row.get("file") or row["submission"]
-        if name.endswith(".ipynb"):
-            out.setdefault(Path(name).stem, []).append(row["score"])
+        if row["file"]:
+            out.setdefault(row["student_id"], []).append(row["score"])
     return out
 
 

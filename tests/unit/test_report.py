@@ -87,10 +87,12 @@ def test_option_counts_and_wrong_answers_come_from_the_records(seminar):
 
 
 def test_mean_attempts_are_the_recorded_attempts(seminar):
-    base, _, items = seminar
+    base, gradebook, items = seminar
     for qid in AUTO:
         attempts = [r[qid]["attempt"] for r in _records(base / "in").values() if qid in r]
         assert items.loc[qid, "mean_attempts"] == pytest.approx(sum(attempts) / len(attempts), abs=5e-4)
+        column = pd.to_numeric(gradebook[f"{qid} attempts"].replace("", float("nan")))
+        assert items.loc[qid, "mean_attempts"] == pytest.approx(column.mean(), abs=5e-4)
 
 
 def test_the_planted_broken_question_is_flagged_and_only_it(seminar):
