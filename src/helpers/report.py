@@ -57,7 +57,7 @@ def _label(kind: str, answer) -> str:
     if kind == "order" and isinstance(answer, list):
         return " > ".join(str(a) for a in answer)[:200]
     if kind == "match" and isinstance(answer, dict):
-        return "; ".join(f"{k}={v}" for k, v in sorted(answer.items(), key=lambda kv: str(kv[0])))[:200]
+        return ", ".join(f"{k}={v}" for k, v in sorted(answer.items(), key=lambda kv: str(kv[0])))[:200]
     shown = json.dumps(questions.jsonable(answer), ensure_ascii=False, sort_keys=True)
     return shown if len(shown) <= 80 else shown[:77] + "..."
 
