@@ -73,7 +73,7 @@ class Export:
 
 
 def _scores(join: Join, assignments: list[str]):
-    """roster id -> assignment -> (score, max) and the ids with two files for one assignment."""
+    """roster id -> assignment -> (score, max), and the (id, assignment) pairs with two files."""
     scores: dict[str, dict[str, tuple[str, str]]] = {}
     twice: set[str] = set()
     for row, student in zip(join.rows, join.student):
@@ -82,7 +82,7 @@ def _scores(join: Join, assignments: list[str]):
             continue
         key = normalize_id(student.student_id)
         if assignment in scores.get(key, {}):
-            twice.add(key)
+            twice.add((key, assignment))
         scores.setdefault(key, {})[assignment] = ((row.get("score") or "").strip(), (row.get("max_score") or "").strip())
     return scores, twice
 
@@ -119,9 +119,9 @@ def build(join: Join, lms: str, assignments: list[str], *, titles: dict[str, str
         mine = scores.get(sid, {})
         if not mine:
             export.no_file.append(student)
-        if sid in twice:
+        if any((sid, a) in twice for a in assignments):
             export.ambiguous.append(student)
-        cells = ["" if sid in twice else mine.get(a, ("", ""))[0] for a in assignments]
+        cells = ["" if (sid, a) in twice else mine.get(a, ("", ""))[0] for a in assignments]
         if lms == "canvas":
             export.rows.append([_cell(student.name), "", _cell(student.sis_id), "", _cell(student.section), *cells])
         else:
@@ -210,10 +210,9 @@ def finish(args, plan: Plan) -> None:
     header, rows = read_gradebook(args.out)
     joined = join(header, rows, plan.roster)
     write_joined(joined, args.out, Path(args.roster).name)
-    print(f"roster {args.roster}: {len(plan.roster.students) - len(joined.missing)} of "
-          f"{len(plan.roster.students)} students handed in; {len(joined.unknown)} file(s) with an id not on "
-          f"the roster; {len(joined.duplicates)} id(s) on two or more files; {len(joined.missing)} with no file "
-          "(all listed in the gradebook's errors column).")
+    print(f"roster {args.roster} ({len(plan.roster.students)} students): {len(joined.unknown)} file(s) with an id "
+          f"not on the roster; {len(joined.duplicates)} student(s) with two or more files of one assignment; "
+          f"{len(joined.missing)} missing hand-in(s) (all listed in the gradebook's errors column).")
     if not args.lms:
         return
     assignments = args.assignment or assignments_in(joined)

@@ -156,19 +156,23 @@ class Join:
     rows: list[dict]                                     # every gradebook row, in order
     student: list[Student | None]                        # its roster entry, or None
     unknown: list[int] = field(default_factory=list)     # row indexes whose id is not on the roster
-    duplicates: dict[str, list[int]] = field(default_factory=dict)  # roster id -> row indexes (2+)
-    missing: list[Student] = field(default_factory=list)  # roster students with no file
+    # (roster id, assignment) -> row indexes, when one student has 2+ files of one assignment
+    duplicates: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    # (student, assignment) for each roster student with no file of an assignment in the
+    # gradebook; assignment "" when the gradebook has no graded assignment at all
+    missing: list[tuple[Student, str]] = field(default_factory=list)
 
 
 def join(header: list[str], rows: list[dict], roster: Roster) -> Join:
     """Match every gradebook row to a roster student by id (see ``normalize_id``).
 
-    Rows that are not course assignments (no assignment: a foreign or unreadable file) still
-    count: a student who handed in a broken file has handed in something.
+    Each assignment is checked on its own: a student who handed in a1 and a3 has not handed
+    in twice, and one who handed in only a1 is missing from a3. A row that is no course
+    assignment (a foreign or unreadable file) is kept and matched, but it is no hand-in.
     """
     index = roster.by_id()
     result = Join(header=header, roster=list(roster.students), rows=rows, student=[])
-    files_of: dict[str, list[int]] = {}
+    files_of: dict[tuple[str, str], list[int]] = {}
     for i, row in enumerate(rows):
         sid = gradebook_student_id(row, header)
         student = index.get(normalize_id(sid)) if sid else None
@@ -176,9 +180,12 @@ def join(header: list[str], rows: list[dict], roster: Roster) -> Join:
         if student is None:
             result.unknown.append(i)
         else:
-            files_of.setdefault(normalize_id(student.student_id), []).append(i)
+            assignment = (row.get("assignment") or "").strip()
+            files_of.setdefault((normalize_id(student.student_id), assignment), []).append(i)
     result.duplicates = {k: v for k, v in files_of.items() if len(v) > 1}
-    result.missing = [s for s in roster.students if normalize_id(s.student_id) not in files_of]
+    assignments = sorted({a for _, a in files_of} - {""}) or [""]
+    result.missing = [(s, a) for a in assignments for s in roster.students
+                      if (normalize_id(s.student_id), a) not in files_of]
     return result
 
 
@@ -189,7 +196,7 @@ def _note(row: dict, message: str) -> None:
 def write_joined(joined: Join, out: Path, roster_name: str) -> None:
     """The gradebook again, with the roster's columns after the id and file columns, a note
     in the errors column for each unknown or duplicated id, and one row (no file, no score)
-    for each roster student who handed in nothing."""
+    for each roster student and assignment with nothing handed in."""
     from .grading import _cell   # the gradebook's own guard against spreadsheet formulas
 
     header = [h for h in joined.header if h not in ADDED]
@@ -213,13 +220,15 @@ def write_joined(joined: Join, out: Path, roster_name: str) -> None:
             _note(row, f"student id {student.student_id!r} is also on {', '.join(others)}: "
                        "decide which file counts")
         rows.append(row)
-    for student in joined.missing:
+    for student, assignment in joined.missing:
         row = {c: "" for c in columns}
         if id_column:
             row[id_column] = _cell(student.student_id)
         for column in ADDED:
             row[column] = _cell(getattr(student, column))
-        row["errors"] = f"on the roster (row {student.row}) but no file was handed in"
+        row["assignment"] = assignment
+        row["errors"] = (f"on the roster (row {student.row}) but no file "
+                         + (f"of {assignment} " if assignment else "") + "was handed in")
         rows.append(row)
     with Path(out).open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n", extrasaction="ignore")

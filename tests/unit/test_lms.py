@@ -110,7 +110,7 @@ def test_the_gradebook_gets_names_and_flags(seminar):
     assert len(book) == 7 + 1                     # 7 files and s007, who handed in nothing
     errors = " | ".join(r["errors"] for r in book)
     assert "'s006' is not on the roster roster.csv" in errors
-    assert "decide which file counts" in errors and "but no file was handed in" in errors
+    assert "decide which file counts" in errors and "but no file of a0 was handed in" in errors
     assert not (tmp_path / "gradebook_canvas.csv").exists()
 
 
@@ -165,3 +165,20 @@ def test_the_title_comes_from_the_exercise_students_saw():
     nb = json.loads(next((ROOT / "exercises").glob("a3_*.ipynb")).read_text(encoding="utf-8"))
     assert lms.assignment_title("a3") == "A3: " + nb["metadata"]["course"]["title"]
     assert lms.assignment_title("a0") == "a0"
+
+
+def test_two_assignments_two_columns_and_a_double_blanks_only_its_own(tmp_path):
+    from helpers.roster import join, read_roster
+
+    roster = tmp_path / "r.csv"
+    roster.write_text("student_id,name,email,sis_id,section\nu1,Ann,a@x,11,M\nu2,Bo,b@x,12,M\n", encoding="utf-8")
+    header = ["student_id", "file", "assignment", "score", "max_score", "errors"]
+    rows = [dict(zip(header, r)) for r in [("u1", "1.ipynb", "a1", "5", "6", ""), ("u1", "2.ipynb", "a3", "4", "6", ""),
+                                           ("u1", "3.ipynb", "a3", "6", "6", ""), ("u2", "4.ipynb", "a1", "2", "6", "")]]
+    joined = join(header, rows, read_roster(roster))
+    export = lms.build(joined, "moodle", ["a1", "a3"], titles={"a1": "A1", "a3": "A3"})
+    assert export.header == ["Email address", "A1", "A3"]
+    assert export.rows == [["a@x", "5", ""], ["b@x", "2", ""]]
+    assert [s.student_id for s in export.ambiguous] == ["u1"] and export.no_file == []
+    canvas = lms.build(joined, "canvas", ["a1", "a3"], titles={"a1": "A1", "a3": "A3"}, canvas_ids={"a3": "77"})
+    assert canvas.header[5:] == ["A1", "A3 (77)"] and canvas.rows[0][5:] == ["6", "6"]

@@ -100,8 +100,30 @@ def test_join_flags_unknown_duplicate_and_missing(tmp_path):
     joined = join(header, rows, r)
     assert [s.student_id if s else None for s in joined.student] == ["s001", "S002", "S002", None, None]
     assert joined.unknown == [3, 4]
-    assert joined.duplicates == {"s002": [1, 2]}
-    assert [s.student_id for s in joined.missing] == ["s003"]
+    assert joined.duplicates == {("s002", "a0"): [1, 2]}
+    assert [(s.student_id, a) for s, a in joined.missing] == [("s003", "a0")]
+
+
+def test_each_assignment_is_checked_on_its_own(tmp_path):
+    r = read_roster(write(tmp_path, GOOD))
+    header = ["student_id", "file", "assignment", "score", "max_score", "errors"]
+    rows = [dict(zip(header, row)) for row in [
+        ("s001", "s001_a1.ipynb", "a1", "5", "6", ""), ("s001", "s001_a3.ipynb", "a3", "4", "6", ""),
+        ("s002", "s002_a1.ipynb", "a1", "2", "6", ""), ("s003", "broken.ipynb", "", "", "", "corrupt")]]
+    joined = join(header, rows, r)
+    assert joined.duplicates == {}                      # s001's two files are two assignments
+    assert [(s.student_id, a) for s, a in joined.missing] == [("s003", "a1"), ("S002", "a3"), ("s003", "a3")]
+    out = tmp_path / "gb.csv"
+    write_joined(joined, out, "roster.csv")
+    got = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert got[-2]["assignment"] == "a3" and got[-2]["errors"] == "on the roster (row 3) but no file of a3 was handed in"
+
+
+def test_without_any_graded_assignment_missing_means_no_file_at_all(tmp_path):
+    r = read_roster(write(tmp_path, GOOD))
+    header = ["student_id", "file", "assignment", "score", "max_score", "errors"]
+    joined = join(header, [dict(zip(header, ("s001", "x.ipynb", "", "", "", "not a notebook")))], r)
+    assert [(s.student_id, a) for s, a in joined.missing] == [("S002", ""), ("s003", "")]
 
 
 def test_without_a_student_id_column_the_file_name_is_the_id(tmp_path):
@@ -128,7 +150,7 @@ def test_the_joined_gradebook_keeps_every_row_and_says_what_is_wrong(tmp_path):
     assert got[3]["errors"] == "student id 'x999' is not on the roster roster.csv" and got[3]["name"] == ""
     assert got[4]["errors"].startswith("not a notebook; ") and "not on the roster" in got[4]["errors"]
     assert got[5]["student_id"] == "s003" and got[5]["name"] == "Carla Diaz" and got[5]["score"] == ""
-    assert got[5]["errors"] == "on the roster (row 4) but no file was handed in"
+    assert got[5]["errors"] == "on the roster (row 4) but no file of a0 was handed in"
 
 
 def test_roster_text_cannot_become_a_formula(tmp_path):
