@@ -213,7 +213,8 @@ def _share_chart(items: pd.DataFrame, assignment: str):
     return show(fig, alt=f"Horizontal bar chart, one bar per question of {assignment}, length = percentage of "
                          f"the {n} submissions with full points: {described}.",
                 caption=f"Share of the {n} graded submissions of {assignment} with full points on each question. "
-                        "Hatched orange bars are flagged as possibly broken (see the table).")
+                        + ("Hatched orange bars are questions flagged as possibly broken (see the table)."
+                           if any(flagged) else "No question is flagged as possibly broken."))
 
 
 def _score_chart(subs: pd.DataFrame, assignment: str):
@@ -332,7 +333,8 @@ def build_report(folder: Path, out: Path) -> pd.DataFrame:
                          f"<td class='flag'>{html.escape(row['flags'])}</td></tr>")
         parts.append("</table>")
         for _, row in rows.iterrows():
-            parts.append(f"<h3>{html.escape(row['question'])}</h3><p>{html.escape(row['_prompt'][:300])}</p>")
+            prompt = row["_prompt"] if len(row["_prompt"]) <= 300 else row["_prompt"][:297] + "..."
+            parts.append(f"<h3>{html.escape(row['question'])}</h3><p>{html.escape(prompt)}</p>")
             if row["_options"]:
                 parts.append(_figure_html(_write_png(_option_chart(row), out, f"{row['question']}_options.png")))
                 parts.append("<table><tr><th scope='col'>option</th><th scope='col'>text</th><th scope='col'>chosen</th></tr>"
