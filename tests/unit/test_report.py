@@ -185,3 +185,11 @@ def test_an_empty_folder_gives_an_empty_report(bank, tmp_path):
     assert report.main([str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
     assert "nothing to report" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert (tmp_path / "out" / "items.csv").read_text(encoding="utf-8").startswith("assignment,question,")
+
+
+def test_the_course_command_runs_it(bank, tmp_path):
+    from helpers import cli
+
+    make_class(tmp_path / "in", SOLUTION, QUESTIONS, count=3, seed=2)
+    assert cli.main(["report", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "index.html").is_file() and (tmp_path / "out" / "items.csv").is_file()
