@@ -171,8 +171,25 @@ def _header(name: str, assignment: dict) -> str:
         "*Your answer here*. Answer every question and press its **Check** button (**Save** for "
         "written answers), or run the cell that calls `check(...)`: your last checked answer is "
         "saved inside this notebook. When you are done, save the "
-        "notebook (Ctrl+S) and hand in this `.ipynb` file. You may rename it."
+        "notebook (Ctrl+S) and hand in this `.ipynb` file. You may rename it.\n\n"
+        + _marking(assignment)
     )
+
+
+def _marking(assignment: dict) -> str:
+    """What the questions of this assignment show, from its course.feedback and course.max_attempts."""
+    if assignment.get("feedback") == "on-submit":
+        text = ("**Marking.** The questions record your answer without saying whether it is right: "
+                "your teacher marks them after you hand the notebook in. Until then you can change an "
+                "answer; the last one recorded counts.")
+    else:
+        text = ("**Marking.** Each question tells you at once whether your answer is right; the last "
+                "answer you check counts.")
+    limit = assignment.get("max_attempts")
+    if isinstance(limit, int) and limit > 0:
+        text += (f" Each question records at most {limit} different answers: after that, your last "
+                 "recorded answer stands.")
+    return text
 
 
 def _footer(assignment: dict) -> str:

@@ -4,8 +4,10 @@ Why this way: a submitted notebook is untrusted input. It is read as JSON and ne
 (no kernel, no imports of student code), so grading is safe and takes well under a second
 per hundred files. Each answer the student checked is recorded in a cell output under
 ANSWER_MIME; the grader takes the last record of each question and re-checks the raw
-answer with ``helpers.questions.evaluate`` against the hashed question bank, so a
-"correct" flag or a score written into the file counts for nothing. The assignment is
+answer with ``helpers.questions.evaluate`` against the hashed question bank (for an
+on-submit assignment, whose student bank holds no key, against the plaintext YAML in
+solutions/question-bank), so a "correct" flag or a score written into the file counts for
+nothing. The assignment is
 read from the notebook's metadata, so students may rename their files; the student is
 identified by the id they typed into the exercise's first cell (``helpers.widgets.student_id``),
 recorded like an answer under the reserved question id ``student_id``.
@@ -200,13 +202,36 @@ def grade_file(path: Path, name: str) -> Submission:
         sub.max_score += points
         if not answered:
             continue
-        result = questions.evaluate(qid, answers[qid])
+        limit = q.get("max_attempts")
+        if isinstance(limit, int) and (sub.attempts.get(qid) or 0) > limit:
+            sub.note(f"{qid}: the answer is from attempt {sub.attempts[qid]}, over the limit of {limit} "
+                     "(was the progress file deleted between attempts?)")
+        try:
+            entry = _scoring_entry(qid, q)
+        except questions.BankError as err:
+            sub.note(f"{qid}: not scored: {err}")
+            continue
+        result = questions.evaluate(qid, answers[qid], entry=entry)
         if result.status == "error":
             sub.note(f"{qid}: {result.message}")
         earned = result.score or 0.0
         sub.points[qid] = earned
         sub.score += earned
     return sub
+
+
+def _scoring_entry(qid: str, q: dict) -> dict:
+    """The bank entry that can score ``q``: itself, or for an on-submit question (whose student
+    entry holds no key) the keyed entry compiled from the plaintext solutions/question-bank."""
+    if not questions.record_only(q):
+        return q
+    from .authoring import keyed_entry  # the instructor side: YAML, read only when needed
+
+    try:
+        return keyed_entry(qid)
+    except questions.BankError as err:
+        raise questions.BankError(f"it is an on-submit question, and only the instructor's copy of the "
+                                  f"course (solutions/question-bank) can mark it ({err})") from None
 
 
 def _student_id(raw, sub: Submission) -> str:

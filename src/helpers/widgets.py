@@ -16,6 +16,7 @@ import html
 import json
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from . import questions
 from .normalize import word_count
@@ -170,18 +171,35 @@ def _stored(question_id: str) -> tuple:
         return None, 0
 
 
-def _save(question_id: str, raw, result: Result) -> tuple[int, str]:
-    """Count the attempt and write the progress store; returns (attempt, note for the student).
+class Saved(NamedTuple):
+    """What _save did: the attempt number and answer the notebook record must now show."""
+
+    attempt: int
+    answer: object
+    note: str = ""              # for the student: a store problem
+    refused: Result | None = None  # set when the attempt limit kept the answer from counting
+
+
+def _save(question_id: str, raw, result: Result, limit=None) -> Saved:
+    """Count the attempt and write the progress store.
 
     Attempts are counted in the progress store, so a restarted kernel continues the count. The
     same answer as the last one recorded (Run All after a restart re-runs every check()) is
-    not a new attempt: it keeps its number and is not written again.
+    not a new attempt: it keeps its number and is not written again. With a ``limit`` (the
+    assignment's max_attempts), a new answer after the last attempt is refused and the last
+    recorded answer stands.
     """
     previous, stored = _stored(question_id)
     done = max(stored, _ATTEMPTS.get(question_id, 0))
     if done and previous is not None and jsonable(raw) == previous:
         _ATTEMPTS[question_id] = done
-        return done, ""
+        return Saved(done, previous)
+    if isinstance(limit, int) and not isinstance(limit, bool) and 0 < limit <= done:
+        message = (f"\u26a0 No attempts left - you have used all {limit} attempts at this question, so this "
+                   f"answer was not recorded. Your answer from attempt {done} stands: it is the one your "
+                   "teacher sees.")
+        return Saved(done, previous, refused=Result(question_id=question_id, status="invalid", correct=None,
+                                                    message=message))
     attempt = done + 1
     _ATTEMPTS[question_id] = attempt
     try:
@@ -191,7 +209,7 @@ def _save(question_id: str, raw, result: Result) -> tuple[int, str]:
     except Exception as err:  # noqa: BLE001 - a full disk must not lose the notebook record
         note = (f"Your progress file could not be updated ({type(err).__name__}: {err}). "
                 "The answer is still recorded in this notebook; save it.")
-    return attempt, note
+    return Saved(attempt, raw, note)
 
 
 def _recorded_answer(result: Result, raw):
@@ -203,6 +221,45 @@ def _recorded_answer(result: Result, raw):
 
 # --------------------------------------------------------------------------------------
 # The widget
+
+
+def _hints_html(hints: list, shown: int) -> str:
+    """The first ``shown`` hints (one more per press of Hint), or a note that there is none."""
+    if not hints:
+        return ('<div class="course-hint"><p>There is no hint for this question: '
+                're-read the section above.</p></div>')
+    html_ = "".join(f"<p><strong>Hint {n}:</strong></p>{_markdown(h)}" if len(hints) > 1
+                    else f"<p><strong>Hint:</strong></p>{_markdown(h)}"
+                    for n, h in enumerate(hints[:shown], 1))
+    if len(hints) > 1 and shown == len(hints):
+        html_ += "<p><em>That was the last hint.</em></p>"
+    return f'<div class="course-hint" role="note">{html_}</div>'
+
+
+@lru_cache(maxsize=1)
+def _hint_class():
+    import ipywidgets as w
+
+    class HintButton(w.VBox):
+        """check()'s Hint button: check() has no question widget, and its hints must not be lost."""
+
+        def __init__(self, question_id: str, hints: list):
+            super().__init__()
+            self.qid, self.hints, self.hints_shown = question_id, list(hints), 0
+            self.add_class("course-question")
+            self.hint_button = w.Button(description="Hint", tooltip=f"Show a hint for {question_id}")
+            self.hint_box = w.HTML(value="")
+            self.hint_button.on_click(self._on_hint)
+            self.children = [self.hint_button, self.hint_box]
+
+        def _on_hint(self, _button=None):
+            self.hints_shown = min(self.hints_shown + 1, len(self.hints))
+            self.hint_box.value = _hints_html(self.hints, self.hints_shown)
+
+        def __repr__(self) -> str:
+            return f"Hint button for {self.qid} (interactive)"
+
+    return HintButton
 
 
 @lru_cache(maxsize=1)
@@ -370,11 +427,11 @@ def _widget_class():
                 result = evaluate(self.qid, raw)
                 notes = ()
                 if result.assessed:
-                    kept = _recorded_answer(result, raw)
-                    attempt, note = _save(self.qid, kept, result)
-                    self.record = _publish(record_bundle(self.qid, attempt, kept), self.record)
-                    self.attempts_label.value = _attempts_text(self.q, attempt)
-                    notes = (note,) if note else ()
+                    saved = _save(self.qid, _recorded_answer(result, raw), result, self.q.get("max_attempts"))
+                    self.record = _publish(record_bundle(self.qid, saved.attempt, saved.answer), self.record)
+                    self.attempts_label.value = _attempts_text(self.q, saved.attempt)
+                    result = saved.refused or result
+                    notes = (saved.note,) if saved.note else ()
                 self.feedback.value = _feedback_html(result, notes)
             except Exception as err:  # noqa: BLE001 - last resort: a lesson must never crash
                 self.feedback.value = (f'<div class="course-feedback" role="alert"><p><strong>\u26a0 Something '
@@ -383,17 +440,8 @@ def _widget_class():
 
         def _on_hint(self, _button=None):
             hints = self.q.get("hints", []) if self.q else []
-            if not hints:
-                self.hint_box.value = ('<div class="course-hint"><p>There is no hint for this question: '
-                                       're-read the section above.</p></div>')
-                return
             self.hints_shown = min(self.hints_shown + 1, len(hints))
-            shown = "".join(f"<p><strong>Hint {n}:</strong></p>{_markdown(h)}" if len(hints) > 1
-                            else f"<p><strong>Hint:</strong></p>{_markdown(h)}"
-                            for n, h in enumerate(hints[: self.hints_shown], 1))
-            if len(hints) > 1 and self.hints_shown == len(hints):
-                shown += "<p><em>That was the last hint.</em></p>"
-            self.hint_box.value = f'<div class="course-hint" role="note">{shown}</div>'
+            self.hint_box.value = _hints_html(hints, self.hints_shown)
 
         # -- text form for nbval ------------------------------------------------------
         def __repr__(self) -> str:
@@ -487,9 +535,10 @@ def _student_id_class():
                 self._say(f"\u26a0 {problem}", "invalid")
                 return
             result = Result(question_id=STUDENT_ID, status="recorded", correct=None, message="")
-            attempt, note = _save(STUDENT_ID, text, result)
-            self.record = _publish(record_bundle(STUDENT_ID, attempt, text), self.record)
-            self._say(f"\u270e Saved - student id {text} is recorded in this notebook. {note}".strip(), "recorded")
+            saved = _save(STUDENT_ID, text, result)
+            self.record = _publish(record_bundle(STUDENT_ID, saved.attempt, text), self.record)
+            self._say(f"\u270e Saved - student id {text} is recorded in this notebook. {saved.note}".strip(),
+                      "recorded")
 
         def __repr__(self) -> str:
             return "Student id (interactive)"
@@ -535,21 +584,27 @@ class Feedback:
 def check(question_id, value) -> None:
     """Check a value you computed, e.g. ``check("start.delegates", tenth_voting)``.
 
-    Shows the same feedback as the widget's Check button and records the answer in this
-    notebook and in your progress file.
+    Shows the same feedback as the widget's Check button, with a Hint button unless the answer
+    is right, and records the answer in this notebook and in your progress file.
     """
     try:
         result = evaluate(question_id, value)
     except Exception as err:  # noqa: BLE001 - evaluate() never raises; belt and braces
         result = Result(question_id=str(question_id), status="error", correct=None,
                         message=f"\u26a0 Something went wrong - {type(err).__name__}: {err}")
+    try:
+        q = questions.question(question_id)
+    except Exception:  # noqa: BLE001 - an unknown id is already in result's message
+        q = None
     notes: tuple = ()
     record = None
     if result.assessed:
-        kept = _recorded_answer(result, value)
-        attempt, note = _save(result.question_id, kept, result)
-        notes = (note,) if note else ()
-        record = record_bundle(result.question_id, attempt, kept)
+        saved = _save(result.question_id, _recorded_answer(result, value), result, q.get("max_attempts") if q else None)
+        notes = (saved.note,) if saved.note else ()
+        result = saved.refused or result
+        record = record_bundle(result.question_id, saved.attempt, saved.answer)
     _show(Feedback(result, notes))
+    if q is not None and q.get("hints") and result.correct is not True:
+        _show(_hint_class()(result.question_id, q["hints"]))
     if record is not None:
         _publish(record)

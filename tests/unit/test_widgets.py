@@ -311,8 +311,13 @@ def test_check_a_computed_value(screen):
     assert record[widgets.RECORD_MIME] == {"format": 1, "question": "fx.numeric", "attempt": 1,
                                            "answer": pytest.approx(0.70101, abs=1e-4)}
     assert record["text/plain"].startswith("Answer record for fx.numeric: attempt 1, answer 0.7010")
+    assert not any(type(w).__name__ == "HintButton" for w in screen.shown), "no hint after a right answer"
     widgets.check("fx.numeric", 70.1)
-    assert "percentage" in repr(screen.shown[-1])
+    feedback, hint = screen.shown[-2:]
+    assert "percentage" in repr(feedback) and "Press Hint" in repr(feedback)
+    assert repr(hint) == "Hint button for fx.numeric (interactive)"  # the hint the message points to
+    hint.hint_button.click()
+    assert "Hint" in hint.hint_box.value and widgets._markdown(questions.question("fx.numeric")["hints"][0]) in hint.hint_box.value
     assert screen.records[-1][widgets.RECORD_MIME]["attempt"] == 2
 
 
@@ -326,7 +331,7 @@ def test_check_a_computed_value(screen):
 ])
 def test_check_bad_values(screen, qid, value, message):
     widgets.check(qid, value)
-    assert message in repr(screen.shown[-1])
+    assert message in repr(screen.shown[0])  # then, for a known question with hints, its Hint button
     assert screen.records == []
 
 
