@@ -28,8 +28,12 @@ LEFT_OUT = {"solutions", "instructors", "benchmarks", ".ci", ".git"}
 JUNK_DIRS = {".venv", "__pycache__", ".pytest_cache", ".ipynb_checkpoints", ".hypothesis", "build",
              "slides", ".course", "test-artifacts"}
 JUNK_SUFFIXES = (".pyc", ".egg-info")
-# A test module that reads the course's own solutions/ cannot run in the copy.
-NEEDS_SOLUTIONS = re.compile(r"""\b(?:ROOT|REPO|course_root)\s*/\s*["']solutions["']""")
+# A test module that names a solutions/ folder (the course's, or the toy one among the test
+# fixtures, which is not copied either) cannot run in the copy. A conftest.py only defines
+# paths for its fixtures, which skip when the bank's schema is missing: it is left out only
+# when it reads the course's own solutions/.
+NEEDS_SOLUTIONS = re.compile(r"""["']solutions["']""")
+CONFTEST_NEEDS_SOLUTIONS = re.compile(r"""\b(?:ROOT|REPO|course_root)\s*/\s*["']solutions["']""")
 
 NOTICE = """> **Student copy.** This repository is the student edition of the course, made with
 > `course export-student`: it has the lessons, datasets, exercises and the `helpers` package,
@@ -63,7 +67,8 @@ def plan(root: Path = ROOT) -> tuple[list[Path], list[Path]]:
         if rel.parts[0] in LEFT_OUT or _skip(rel) or not path.is_file():
             continue
         if rel.parts[0] == "tests" and path.suffix == ".py":
-            if NEEDS_SOLUTIONS.search(path.read_text(encoding="utf-8", errors="replace")):
+            needs = CONFTEST_NEEDS_SOLUTIONS if path.name == "conftest.py" else NEEDS_SOLUTIONS
+            if needs.search(path.read_text(encoding="utf-8", errors="replace")):
                 left.append(rel)
                 if path.name == "conftest.py":
                     left_dirs.add(rel.parent)
