@@ -29,8 +29,9 @@ RECORD_FORMAT = 1
 STUDENT_ID = "student_id"  # reserved record id of the student's identity (no bank id looks like it)
 STUDENT_ID_MAX = 64
 
-# Attempts per question in this kernel session: re-running a cell continues the count, and a
-# fresh kernel (as under nbval) always starts from 1, so recorded outputs stay deterministic.
+# Attempts per question seen in this kernel session. The count itself lives in the progress
+# store (a restart continues it); this is the fallback when the store cannot be written. Runs
+# under nbval and `make execute` start from an empty store, so recorded outputs stay the same.
 _ATTEMPTS: dict[str, int] = {}
 
 # The widget last shown for each question id (kernel-side handle for scripted checks and tests).
