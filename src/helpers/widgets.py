@@ -471,12 +471,16 @@ def ask(question_id) -> None:
     if widget.q is None:
         return
     previous, attempts = _stored(widget.qid)
+    if previous is not None:
+        try:
+            widget.set_answer(previous)
+        except Exception:  # noqa: BLE001 - a damaged progress file must not break the lesson
+            previous = None
     if previous is None:
         widget.record = _publish(record_bundle(widget.qid))
         return
     attempt = max(attempts, _ATTEMPTS.get(widget.qid, 0), 1)
     _ATTEMPTS[widget.qid] = attempt
-    widget.set_answer(previous)
     widget.attempts_label.value = _attempts_text(widget.q, attempt)
     widget.record = _publish(record_bundle(widget.qid, attempt, previous))
     widget.feedback.value = ('<div class="course-feedback" role="status"><p><em>Your earlier answer is '
