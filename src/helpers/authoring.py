@@ -497,7 +497,8 @@ def answer_key(notebook: str | None = None) -> str:
             lines += ([""] if lines else []) + [f"== {current} ({plural(count, 'question')}) =="]
         prompt = " ".join(q["prompt"].split())
         points = q.get("points", 1)
-        lines.append(f"{q['id']} [{q['type']}, {plural(points, 'point')}] "
+        credit = ", partial credit" if q.get("partial") else ""
+        lines.append(f"{q['id']} [{q['type']}, {plural(points, 'point')}{credit}] "
                      f"{prompt if len(prompt) <= 90 else prompt[:87] + '...'}")
         lines.append(f"  answer: {instructor_answer(q['id'])}")
         if q.get("explanation"):
