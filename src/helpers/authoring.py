@@ -47,15 +47,18 @@ def _schema() -> dict:
                        / "schema.json").read_text(encoding="utf-8"))
 
 
-def read_sources(folder: Path | None = None) -> list[tuple[str, dict]]:
-    """(file name, question) for every question in folder/*.yaml, validated; BankError if not."""
+def read_sources(folder: Path | None = None, *, schema: bool = True) -> list[tuple[str, dict]]:
+    """(file name, question) for every question in folder/*.yaml, validated; BankError if not.
+
+    ``schema=False`` skips the JSON-schema pass (importing jsonschema takes seconds) for readers
+    of YAML that `course build-bank` has validated: the key, instructor mode, the grader."""
     import yaml
 
     folder = Path(folder) if folder else sources_dir()
     if not folder.is_dir():
         raise BankError(f"No question sources: the folder {folder.name}/ is missing. Answers and "
                         "keys live in solutions/question-bank/ (instructor copy of the course).")
-    schema = _schema()
+    schema = _schema() if schema else None
     out: list[tuple[str, dict]] = []
     seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
@@ -63,7 +66,10 @@ def read_sources(folder: Path | None = None) -> list[tuple[str, dict]]:
             doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError) as err:
             raise BankError(f"{path.name} is not valid YAML: {err}") from None
-        _validate_schema(doc, schema, path.name)
+        if schema is not None:
+            _validate_schema(doc, schema, path.name)
+        elif not isinstance(doc, dict) or not isinstance(doc.get("questions"), list):
+            raise BankError(f"{path.name} has no list of questions; run `course build-bank` to see why.")
         for raw in doc["questions"]:
             q = dict(raw)
             q.setdefault("notebook", doc.get("notebook"))
@@ -420,7 +426,13 @@ def _instructor_questions() -> dict[str, dict]:
     folder = sources_dir()
     stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml"))) if folder.is_dir() else None
     if _SOURCE_CACHE.get("stamp") != stamp or stamp is None:
-        questions = {q["id"]: q for _, q in read_sources(folder)}
+        try:
+            questions = {q["id"]: q for _, q in read_sources(folder, schema=False)}
+        except (KeyError, TypeError, AttributeError, ValueError) as err:
+            if isinstance(err, BankError):
+                raise
+            raise BankError(f"solutions/question-bank/*.yaml is malformed ({type(err).__name__}: {err}); "
+                            "run `course build-bank` to see where.") from None
         _SOURCE_CACHE.clear()
         _SOURCE_CACHE.update(stamp=stamp, questions=questions)
     return _SOURCE_CACHE["questions"]
@@ -485,7 +497,8 @@ def answer_key(notebook: str | None = None) -> str:
             lines += ([""] if lines else []) + [f"== {current} ({plural(count, 'question')}) =="]
         prompt = " ".join(q["prompt"].split())
         points = q.get("points", 1)
-        lines.append(f"{q['id']} [{q['type']}, {plural(points, 'point')}] "
+        credit = ", partial credit" if q.get("partial") else ""
+        lines.append(f"{q['id']} [{q['type']}, {plural(points, 'point')}{credit}] "
                      f"{prompt if len(prompt) <= 90 else prompt[:87] + '...'}")
         lines.append(f"  answer: {instructor_answer(q['id'])}")
         if q.get("explanation"):

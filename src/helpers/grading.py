@@ -220,18 +220,24 @@ def grade_file(path: Path, name: str) -> Submission:
     return sub
 
 
+_KEYED: dict = {}  # (question sources folder, question id) -> keyed entry, for one grading run
+
+
 def _scoring_entry(qid: str, q: dict) -> dict:
     """The bank entry that can score ``q``: itself, or for an on-submit question (whose student
     entry holds no key) the keyed entry compiled from the plaintext solutions/question-bank."""
     if not questions.record_only(q):
         return q
-    from .authoring import keyed_entry  # the instructor side: YAML, read only when needed
+    from .authoring import keyed_entry, sources_dir  # the instructor side: YAML, read only when needed
 
-    try:
-        return keyed_entry(qid)
-    except questions.BankError as err:
-        raise questions.BankError(f"it is an on-submit question, and only the instructor's copy of the "
-                                  f"course (solutions/question-bank) can mark it ({err})") from None
+    slot = (str(sources_dir()), qid)
+    if slot not in _KEYED:
+        try:
+            _KEYED[slot] = keyed_entry(qid)
+        except questions.BankError as err:
+            raise questions.BankError(f"it is an on-submit question, and only the instructor's copy of the "
+                                      f"course (solutions/question-bank) can mark it ({err})") from None
+    return _KEYED[slot]
 
 
 def _student_id(raw, sub: Submission) -> str:
@@ -257,6 +263,7 @@ def submissions(folder: Path) -> list[Path]:
 
 
 def grade_folder(folder: Path) -> list[Submission]:
+    _KEYED.clear()  # the YAML is read afresh for each run, then once per question
     folder = Path(folder)
     base = folder.parent if folder.is_file() else folder
     return [grade_file(p, p.relative_to(base).as_posix()) for p in submissions(folder)]

@@ -101,13 +101,15 @@ class Result:
 
 
 def _result(qid, status, summary, *, q=None, feedback="", explanation="", normalized=None,
-            word_count=None, source_ids=(), fraction=None) -> Result:
+            word_count=None, source_ids=(), fraction=None, hint=False) -> Result:
     points = float(q.get("points", 0)) if q else 0.0
     correct = {"correct": True, "incorrect": False}.get(status)
     score = (points if correct else 0.0) if correct is not None else None
     if status == "incorrect" and fraction and q.get("partial"):
         score = round(points * fraction, 2)
         summary += f" Partial credit: {format_number(Decimal(str(score)))} of {plural_points(points)}."
+    if hint:
+        summary += " Press Hint for a clue."
     parts = [f"{ICONS[status]} {VERDICTS[status]} - {summary}"]
     if feedback:
         parts.append(feedback)
@@ -374,10 +376,8 @@ def _finish(qid, q, form: str, summary_ok: str, summary_wrong: str, *, feedback=
             sources = []
         return _result(qid, "correct", summary_ok, q=q, feedback=feedback, explanation=explanation,
                        normalized=normalized, source_ids=[s for s in sources if isinstance(s, str)])
-    if q.get("hints"):
-        summary_wrong += " Press Hint for a clue."
     return _result(qid, "incorrect", summary_wrong, q=q, feedback=feedback, normalized=normalized,
-                   fraction=fraction)
+                   fraction=fraction, hint=bool(q.get("hints")))
 
 
 def _option_feedback(q, option_id) -> str:
@@ -492,7 +492,9 @@ def _check_numeric(qid, q, answer) -> Result:
     if problem:
         return _invalid(qid, q, problem)
     if record_only(q):
-        shown = format_number(number) + (f" {unit}" if unit and unit != "%" else unit)
+        # shown to 4 decimal places at most (58.333333333333336 reads as 58.3333); kept in full
+        rounded = number if number == number.to_integral_value() else round(number, 4)
+        shown = format_number(rounded) + (f" {unit}" if unit and unit != "%" else unit)
         return _recorded(qid, q, shown, float(number) if abs(number) < Decimal("1e300") else str(number))
     try:
         step = Decimal(str(q["step"]))

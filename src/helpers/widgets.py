@@ -29,8 +29,9 @@ RECORD_FORMAT = 1
 STUDENT_ID = "student_id"  # reserved record id of the student's identity (no bank id looks like it)
 STUDENT_ID_MAX = 64
 
-# Attempts per question in this kernel session: re-running a cell continues the count, and a
-# fresh kernel (as under nbval) always starts from 1, so recorded outputs stay deterministic.
+# Attempts per question seen in this kernel session. The count itself lives in the progress
+# store (a restart continues it); this is the fallback when the store cannot be written. Runs
+# under nbval and `make execute` start from an empty store, so recorded outputs stay the same.
 _ATTEMPTS: dict[str, int] = {}
 
 # The widget last shown for each question id (kernel-side handle for scripted checks and tests).
@@ -470,12 +471,16 @@ def ask(question_id) -> None:
     if widget.q is None:
         return
     previous, attempts = _stored(widget.qid)
+    if previous is not None:
+        try:
+            widget.set_answer(previous)
+        except Exception:  # noqa: BLE001 - a damaged progress file must not break the lesson
+            previous = None
     if previous is None:
         widget.record = _publish(record_bundle(widget.qid))
         return
     attempt = max(attempts, _ATTEMPTS.get(widget.qid, 0), 1)
     _ATTEMPTS[widget.qid] = attempt
-    widget.set_answer(previous)
     widget.attempts_label.value = _attempts_text(widget.q, attempt)
     widget.record = _publish(record_bundle(widget.qid, attempt, previous))
     widget.feedback.value = ('<div class="course-feedback" role="status"><p><em>Your earlier answer is '

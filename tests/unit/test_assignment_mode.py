@@ -246,3 +246,21 @@ def test_exercise_header_says_how_the_assignment_is_marked(tmp_path):
     del solution["metadata"]["course"]["max_attempts"]
     header = exercise_notebook(solution, "a0_fixture.ipynb").cells[1].source
     assert "tells you at once" in header and "at most" not in header
+
+
+def test_a_recorded_number_is_shown_rounded_and_kept_in_full(use_course):
+    use_course(feedback="on-submit")
+    result = evaluate("a0.total", 4321.123456789)
+    assert "4321.1235 items recorded" in result.message and result.normalized == 4321.123456789
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "exercises").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_on_submit_exercises_promise_no_instant_verdict(path):
+    """The student's instructions must match what the questions do."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    if nb["metadata"]["course"].get("feedback") != "on-submit":
+        pytest.skip("instant feedback")
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "without saying whether it is right" in text
+    for promise in ("tells you at once", "whether your number is right", "whether you are right"):
+        assert promise not in text, promise

@@ -412,3 +412,13 @@ def test_a_short_reflection_does_not_reveal_the_model_answer(screen):
     widget.inputs[0].value = " ".join(["word"] * minimum)
     widget.check_button.click()
     assert widgets._markdown(widget.q["explanation"]) in widget.feedback.value
+
+
+def test_a_damaged_stored_answer_is_not_restored(screen):
+    """A progress file holding an answer the widget cannot show: the question starts empty."""
+    path = progress_module.store_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"format": 1, "questions": {"fx.multi": {"attempts": "two", "last_answer": [[1], {}]}}}),
+                    encoding="utf-8")
+    widget = shown(screen, "fx.multi")
+    assert widget.answer() == [] and screen.last_record["attempt"] == 0
