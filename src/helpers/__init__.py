@@ -30,8 +30,8 @@ from .plotting import PALETTE, new_figure, show  # noqa: E402
 # Exercise engine: questions (bank + checking; text compared via normalize, keys hashed via
 # sealing, built from the YAML by authoring), widgets (ask/check), progress (store + overview).
 # Note: after this line `helpers.progress` is the function; the module is helpers.progress in sys.modules.
-from .widgets import ask, check, set_mode  # noqa: E402
+from .widgets import ask, check, set_mode, student_id  # noqa: E402
 from .progress import progress  # noqa: E402
 
 __all__ = ["DataFileError", "cite", "load", "sources", "tables", "PALETTE", "new_figure", "show",
-           "ask", "check", "set_mode", "progress"]
+           "ask", "check", "set_mode", "student_id", "progress"]

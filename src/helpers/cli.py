@@ -16,7 +16,9 @@ COMMANDS = {
     "build-bank": ("helpers.authoring", "compile solutions/question-bank/*.yaml into the hashed question bank (--check: fail on drift)"),
     "key": ("helpers.authoring:key_main", "print the instructor answer key from solutions/question-bank (--notebook NAME)"),
     "build-exercises": ("helpers.exercises", "write exercises/ from solutions/*.ipynb: blanks for solution cells, no instructor cells (--check: fail on drift)"),
-    "grade": ("helpers.grading", "grade a folder of handed-in notebooks without running them: DIR --out gradebook.csv [--reflections CSV]"),
+    "grade": ("helpers.grading", "grade a folder of handed-in notebooks without running them: DIR --out gradebook.csv [--roster CSV --lms canvas|moodle]"),
+    "report": ("helpers.report", "class report from a folder of hand-ins: DIR --out report/ (index.html, items.csv, charts)"),
+    "export-student": ("helpers.export", "write a student copy of the course without solutions/ or instructors/: OUT [--force]"),
     "data-docs": ("helpers.datadocs", "regenerate datasets/README.md from datapackage.json (--check: fail on drift)"),
 }
 

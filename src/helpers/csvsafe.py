@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tempfile
 import unicodedata
 from pathlib import Path
 
-__all__ = ["cell", "write_csv", "MAX_CELL_CHARS", "FORMULA_STARTS"]
+__all__ = ["cell", "write_csv", "MAX_CELL_CHARS", "FORMULA_STARTS", "PLAIN_NUMBER"]
 
 FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")   # ASCII and full-width forms
 MAX_CELL_CHARS = 32_000   # Excel cuts a cell at 32,767 characters; say so instead
+# A bare decimal such as -0.25 is a number to every spreadsheet, never a formula: left as it is
+# (a report's negative discrimination must stay a number when the file is read back).
+PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _LINE_BREAKS = {"\u2028", "\u2029", "\x85"}
 
 
@@ -40,7 +44,7 @@ def cell(value, *, multiline: bool = False) -> str:
 
     ``multiline`` keeps line breaks (every kind becomes "\\n", which the writer quotes);
     otherwise they are shown as the two characters \\n. Other control characters are always
-    shown as escapes.
+    shown as escapes. A plain decimal number (``-0.25``) is left as it is.
     """
     text = value if isinstance(value, str) else str(value)
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")   # lone surrogates -> \\udxxx
@@ -54,19 +58,22 @@ def cell(value, *, multiline: bool = False) -> str:
                        and not (multiline and ch == "\n") else ch for ch in text)
     if len(text) > MAX_CELL_CHARS:
         text = text[:MAX_CELL_CHARS] + f" [... {len(text) - MAX_CELL_CHARS:,} more characters not shown]"
+    if PLAIN_NUMBER.fullmatch(text):
+        return text
     stripped = text.lstrip(" \u00a0\u200b\u200c\u200d\u2060\ufeff\u3000")
     if stripped[:1] in FORMULA_STARTS:
         text = "'" + text
     return text
 
 
-def write_csv(path: Path, header: list, rows, *, multiline_columns: tuple = ()) -> None:
+def write_csv(path: Path, header: list, rows, *, multiline_columns: tuple = (), lineterminator: str = "\n") -> None:
     """Write header and rows (every cell through ``cell()``) to path, atomically.
 
     Refuses (OSError) when path is a symbolic link: the link's target is not the teacher's
     to lose. The file is written next to path under a temporary name and then renamed over
     it, so a reader never sees half a gradebook and a link planted later is replaced, not
-    followed.
+    followed. ``lineterminator`` is CR LF for the LMS import files, whose documented layout
+    uses it.
     """
     path = Path(path)
     if path.is_symlink():
@@ -75,7 +82,7 @@ def write_csv(path: Path, header: list, rows, *, multiline_columns: tuple = ()) 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv.writer(handle, lineterminator=lineterminator)
             writer.writerow([cell(h) for h in header])
             for row in rows:
                 writer.writerow([cell(v, multiline=i in keep) for i, v in enumerate(row)])

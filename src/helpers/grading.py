@@ -4,9 +4,13 @@ Why this way: a submitted notebook is untrusted input. It is read as JSON and ne
 (no kernel, no imports of student code), so grading is safe and takes well under a second
 per hundred files. Each answer the student checked is recorded in a cell output under
 ANSWER_MIME; the grader takes the last record of each question and re-checks the raw
-answer with ``helpers.questions.evaluate`` against the hashed question bank, so a
-"correct" flag or a score written into the file counts for nothing. The assignment is
-read from the notebook's metadata, so students may rename their files.
+answer with ``helpers.questions.evaluate`` against the hashed question bank (for an
+on-submit assignment, whose student bank holds no key, against the plaintext YAML in
+solutions/question-bank), so a "correct" flag or a score written into the file counts for
+nothing. The assignment is read from the notebook's metadata, so students may rename their
+files; the student is identified by the id they typed into the exercise's first cell
+(``helpers.widgets.student_id``), recorded like an answer under the reserved question id
+``student_id``.
 
 Hostile or unlucky files cost one row, never the gradebook: finding and reading files is
 ``helpers.handins`` (no links followed, nothing outside the folder, bounded size), every
@@ -26,10 +30,12 @@ from pathlib import Path
 from . import handins, questions
 from .csvsafe import write_csv
 
-__all__ = ["ANSWER_MIME", "MAX_BYTES", "FILE_SECONDS", "Submission", "read_records", "grade_file",
-           "grade_folder", "grade_all", "submissions", "write_gradebook", "write_reflections", "main"]
+__all__ = ["ANSWER_MIME", "STUDENT_ID", "MAX_BYTES", "FILE_SECONDS", "Submission", "read_records",
+           "grade_file", "grade_folder", "grade_all", "submissions", "write_gradebook", "write_reflections",
+           "main"]
 
 ANSWER_MIME = "application/vnd.course.answer+json"
+STUDENT_ID = "student_id"  # the record id of the student's identity (see helpers.widgets.student_id)
 MAX_BYTES = handins.MAX_BYTES
 MAX_RECORD_CHARS = 1_000_000  # an answer record stored as a JSON string
 FILE_SECONDS = 10.0   # per-file budget in CPU seconds; an ordinary hand-in takes a few milliseconds
@@ -47,14 +53,24 @@ class Submission:
     """One graded file: a gradebook row, plus its reflections for manual marking."""
 
     path: str                     # relative to the graded folder, with "/"
+    student_id: str = ""          # as the student typed it in the exercise's first cell
     assignment: str = ""
     score: float = 0.0
     max_score: float = 0.0
     points: dict = field(default_factory=dict)        # question id -> points earned
     reflections: list = field(default_factory=list)   # (question id, points, words, text)
     errors: list = field(default_factory=list)
+    answers: dict = field(default_factory=dict)       # question id -> last raw answer recorded
+    attempts: dict = field(default_factory=dict)      # question id -> attempt number of that answer
+    shown: set = field(default_factory=set)           # ids whose placeholder record is in the file
+    unanswered: list = field(default_factory=list)    # shown (cell run) but never answered
     seconds: float = 0.0
     deadline: float = field(default=float("inf"), repr=False, compare=False)
+
+    @property
+    def file(self) -> str:
+        """The gradebook's name for ``path``: the file as found in the graded folder."""
+        return self.path
 
     def tick(self) -> None:
         """Stop grading this file once its budget is spent (CPU time, so a busy machine
@@ -80,7 +96,9 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
     """Question id -> the last answer recorded in the notebook's outputs.
 
     A record with ``"answer": null`` is the placeholder a question shows before any answer;
-    it never hides an earlier answer. Malformed records are noted on ``sub`` and skipped.
+    it never hides an earlier answer, and marks the question as shown. The attempt number of
+    each answer kept goes to ``sub.attempts``, the ids of placeholders to ``sub.shown``.
+    Malformed records are noted on ``sub`` and skipped.
     """
     answers: dict[str, object] = {}
     cells = nb.get("cells")
@@ -116,6 +134,11 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
                 continue
             if record["answer"] is not None:
                 answers[qid] = record["answer"]
+                attempt = record.get("attempt")
+                valid = isinstance(attempt, int) and not isinstance(attempt, bool) and 0 < attempt < 10**6
+                sub.attempts[qid] = attempt if valid else None
+            else:
+                sub.shown.add(qid)
     return answers
 
 
@@ -225,7 +248,13 @@ def _grade(path, sub: Submission) -> None:
         sub.note(f"unknown assignment {assignment!r}: the question bank has no questions {assignment}.*")
         return
     answers = read_records(nb, sub)
+    sub.student_id = _student_id(answers.pop(STUDENT_ID, None), sub)
+    sub.attempts.pop(STUDENT_ID, None)
+    sub.answers = answers
     known = {qid for qid, _ in asked}
+    # shown but never answered: the cell ran (its placeholder record is there), no answer followed
+    sub.unanswered = ([STUDENT_ID] if STUDENT_ID in sub.shown and not sub.student_id else []) + [
+        qid for qid, _ in asked if qid in sub.shown and qid not in answers]
     for qid in sorted(set(answers) - known):
         sub.note(f"answer for {qid[:80]!r} ignored: not a question of {assignment}")
     for qid, q in asked:
@@ -243,12 +272,53 @@ def _grade(path, sub: Submission) -> None:
         sub.max_score += points
         if not answered:
             continue
-        result = questions.evaluate(qid, answers[qid])
+        limit = q.get("max_attempts")
+        if isinstance(limit, int) and (sub.attempts.get(qid) or 0) > limit:
+            sub.note(f"{qid}: the answer is from attempt {sub.attempts[qid]}, over the limit of {limit} "
+                     "(was the progress file deleted between attempts?)")
+        try:
+            entry = _scoring_entry(qid, q)
+        except questions.BankError as err:
+            sub.note(f"{qid}: not scored: {err}")
+            continue
+        result = questions.evaluate(qid, answers[qid], entry=entry)
         if result.status == "error":
             sub.note(f"{qid}: {result.message}")
         earned = result.score or 0.0
         sub.points[qid] = earned
         sub.score += earned
+
+
+_KEYED: dict = {}  # (question sources folder, question id) -> keyed entry, for one grading run
+
+
+def _scoring_entry(qid: str, q: dict) -> dict:
+    """The bank entry that can score ``q``: itself, or for an on-submit question (whose student
+    entry holds no key) the keyed entry compiled from the plaintext solutions/question-bank."""
+    if not questions.record_only(q):
+        return q
+    from .authoring import keyed_entry, sources_dir  # the instructor side: YAML, read only when needed
+
+    slot = (str(sources_dir()), qid)
+    if slot not in _KEYED:
+        try:
+            _KEYED[slot] = keyed_entry(qid)
+        except questions.BankError as err:
+            raise questions.BankError(f"it is an on-submit question, and only the instructor's copy of the "
+                                      f"course (solutions/question-bank) can mark it ({err})") from None
+    return _KEYED[slot]
+
+
+def _student_id(raw, sub: Submission) -> str:
+    """The recorded student id as one clean line; "" if none (the gradebook cell stays empty)
+    or if it is unusable (then with a note)."""
+    if raw is None:
+        return ""
+    text = " ".join(raw.split()) if isinstance(raw, str) else ""
+    if not text or len(text) > 64:
+        sub.note("the recorded student id is not usable (empty, not text or over 64 characters)")
+        return ""
+    return text
 
 
 def submissions(folder: Path) -> list[Path]:
@@ -259,6 +329,7 @@ def submissions(folder: Path) -> list[Path]:
 
 def grade_all(folder: Path, *, seconds: float | None = None, on_slow=None) -> tuple[list[Submission], list]:
     """(one Submission per candidate, the handins.Candidate entries left out with their reason)."""
+    _KEYED.clear()  # the YAML is read afresh for each run, then once per question
     rows, skipped = handins.find(Path(folder))
     graded = []
     for cand in rows:
@@ -294,22 +365,30 @@ def _question_columns(graded: list[Submission]) -> list[str]:
             and qid.split(".", 1)[0] in assignments]
 
 
+GRADEBOOK_COLUMNS = ("student_id", "file", "assignment", "score", "max_score")
+"""The gradebook's fixed first columns; then one column of points per auto-checked question,
+``unanswered``, one ``<question> attempts`` column per question, and ``errors``."""
+
+
 def write_gradebook(graded: list[Submission], out: Path) -> None:
     columns = _question_columns(graded)
     rows = []
     for sub in graded:
         ok = bool(sub.max_score or sub.points)
-        rows.append([sub.path, sub.assignment,
+        rows.append([sub.student_id, sub.path, sub.assignment,
                      _number(sub.score) if ok else "", _number(sub.max_score) if ok else "",
                      *(_number(sub.points[q]) if q in sub.points else "" for q in columns),
+                     " ".join(sub.unanswered),
+                     *(sub.attempts.get(q) or "" if q in sub.points else "" for q in columns),
                      "; ".join(sub.errors)])
-    write_csv(out, ["submission", "assignment", "score", "max_score", *columns, "errors"], rows)
+    write_csv(out, [*GRADEBOOK_COLUMNS, *columns, "unanswered", *(f"{q} attempts" for q in columns), "errors"],
+              rows)
 
 
 def write_reflections(graded: list[Submission], out: Path) -> None:
-    rows = [[sub.path, sub.assignment, qid, _number(points), words, text]
+    rows = [[sub.student_id, sub.path, sub.assignment, qid, _number(points), words, text]
             for sub in graded for qid, points, words, text in sub.reflections]
-    write_csv(out, ["submission", "assignment", "question", "points", "words", "text"], rows,
+    write_csv(out, ["student_id", "file", "assignment", "question", "points", "words", "text"], rows,
               multiline_columns=("text",))
 
 
@@ -337,9 +416,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="free-text answers for manual marking (default: <out>_reflections.csv)")
     parser.add_argument("--allow-out-inside", action="store_true",
                         help="allow writing the CSVs inside DIR (refused by default: students made that folder)")
+    from . import lms  # the roster and LMS options live with the LMS writers
+    lms.add_arguments(parser)
     args = parser.parse_args(argv)
     if not args.folder.exists():
         print(f"course grade: {args.folder} does not exist.", file=sys.stderr)
+        return 2
+    try:
+        plan = lms.preflight(args)
+    except ValueError as err:  # RosterError, LmsError: refused before anything is written
+        print(f"course grade: {err}", file=sys.stderr)
         return 2
     reflections = args.reflections or args.out.with_name(args.out.stem + "_reflections.csv")
     for target in (args.out, reflections):
@@ -372,6 +458,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"not graded ({len(skipped)}):")
         for cand in skipped:
             print(f"  {_shown(cand.name)}: {cand.skipped}")
+    try:
+        lms.finish(args, plan)
+    except ValueError as err:
+        print(f"course grade: {err}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .questions import AUTO_CHECKED, BankError, jsonable, load_bank
 
-__all__ = ["course_home", "store_path", "load_store", "record_answer", "last_answer", "summary",
+__all__ = ["course_home", "store_path", "load_store", "record_answer", "last_answer", "last_entry", "summary",
            "progress", "ProgressReport", "StoreRecoveredWarning"]
 
 STORE_FORMAT = 1
@@ -263,14 +263,24 @@ def load_store() -> dict:
 
 def last_answer(question_id: str):
     """The last recorded raw answer to a question, or None."""
+    return last_entry(question_id)[0]
+
+
+def last_entry(question_id: str) -> tuple:
+    """(last recorded raw answer or None, number of attempts recorded) for one question.
+
+    The entry passes the same checks as a save (_repair), so a damaged one (a count that is
+    text, an answer with NaN inside) is not restored; the file itself is left for the next
+    save to repair and copy aside."""
     path = store_path()
-    if not path.exists():
-        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data["questions"][question_id].get("last_answer")
+        data = json.loads(path.read_bytes().decode("utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("questions"), dict):
+            return None, 0
+        entry = _repair(data)["questions"][question_id]
+        return entry.get("last_answer"), entry.get("attempts", 0)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        return None
+        return None, 0
 
 
 def record_answer(question_id: str, answer, result) -> str:

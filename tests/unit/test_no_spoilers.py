@@ -31,7 +31,11 @@ EXERCISES = ROOT / "exercises"
 HEX = re.compile(r"^(?:[0-9a-f]{2})*$")
 # Fields students are meant to read; everything else in an auto-checked entry must be hex.
 SHOWN = {"type", "notebook", "prompt", "points", "hints", "source_ids", "salt", "unit", "tolerance",
-         "step", "min_words"}
+         "step", "min_words", "mode", "max_attempts", "partial"}
+# An on-submit question ships only what a student needs to answer it: no hash, no sealed text.
+ON_SUBMIT_FIELDS = {"type", "notebook", "prompt", "points", "hints", "mode", "max_attempts", "partial",
+                    "options", "items", "left", "right", "unit", "min_words"}
+HEX64 = re.compile(r"\b[0-9a-f]{64,}\b")
 SHOWN_IN_ENTRIES = {"id", "text"}
 FORBIDDEN_NAMES = re.compile(r"^(answer|answers|key|keys|correct|solution|solutions|is_correct|"
                              r"accepted_answers|plaintext)$", re.I)
@@ -231,7 +235,7 @@ def test_no_two_sealed_texts_share_a_keystream():
     from helpers.sealing import derive_key, subkey, _keystream
     bank, yaml = _real()
     for qid, entry in bank.items():
-        if entry["type"] not in questions.AUTO_CHECKED:
+        if entry["type"] not in questions.AUTO_CHECKED or questions.record_only(entry):
             continue
         xored = bytes(a ^ b for a, b in zip(bytes.fromhex(entry["explanation"]), bytes.fromhex(entry["sources"])))
         plain = yaml[qid]["explanation"].strip().encode("utf-8")
@@ -246,7 +250,7 @@ def test_no_two_sealed_texts_share_a_keystream():
 def test_the_right_options_feedback_does_not_open_with_its_public_id():
     from helpers.sealing import derive_key, unseal
     bank, yaml = _real()
-    singles = [qid for qid, q in bank.items() if q["type"] == "single"]
+    singles = [qid for qid, q in bank.items() if q["type"] == "single" and not questions.record_only(q)]
     assert singles
     for qid in singles:
         right = yaml[qid]["answer"]
@@ -261,8 +265,36 @@ def test_salts_come_from_the_whole_question_not_its_id():
     from helpers.sealing import question_salt
     bank, yaml = _real()
     for qid, entry in bank.items():
+        if questions.record_only(entry):   # an on-submit entry has no salt at all
+            assert "salt" not in entry, qid
+            continue
         assert entry["salt"] != question_salt(qid), qid
         assert entry["salt"] == question_salt(qid, yaml[qid])
     q = dict(next(iter(yaml.values())))
     changed = {**q, "answer": "something else"}
     assert question_salt(q["id"], q) != question_salt(q["id"], changed)
+
+
+def test_on_submit_assignments_ship_no_answer_material():
+    """Every question of a1-a5 is on-submit: its compiled entry holds nothing to check an answer
+    with (no salt, hash or sealed text), and no student file holds a hash of any of them."""
+    bank = json.loads((PACKAGE / "question_bank.json").read_text(encoding="utf-8"))["questions"]
+    assignment = {qid: q for qid, q in bank.items() if re.match(r"a\d+\.", qid)}
+    assert assignment and all(q.get("mode") == "on-submit" for q in assignment.values())
+    for qid, q in assignment.items():
+        assert set(q) <= ON_SUBMIT_FIELDS, (qid, set(q) - ON_SUBMIT_FIELDS)
+        for entries in (q.get(name, []) for name in ("options", "items", "left", "right")):
+            assert all(set(entry) == {"id", "text"} for entry in entries), qid
+        assert not HEX64.search(json.dumps(q)), f"{qid}: a hash or sealed text in the student bank"
+        assert "explanation" not in q, f"{qid}: an assignment never ships its explanation or marking guide"
+    for path in sorted(EXERCISES.glob("*.ipynb")):
+        assert not HEX64.search(path.read_text(encoding="utf-8")), f"{path.name}: a hash or sealed text"
+    # and no explanation, option feedback or mistake feedback of theirs is anywhere a student looks
+    qs = [q for _, q in authoring.read_sources(REAL_SOURCES) if q["id"] in assignment]
+    texts = [t for q in qs for t in [q.get("explanation", ""), q.get("guidance", ""),
+                                     *(o.get("feedback", "") for o in q.get("options", [])),
+                                     *(m["feedback"] for m in q.get("mistakes", []))] if len(t) >= 30]
+    files = student_files()
+    for text in texts:
+        needle = " ".join(text.split())[:60]
+        assert not [name for name, body, _ in files if needle in " ".join(body.split())], needle
