@@ -133,18 +133,46 @@ def student_files(package=PACKAGE, exercises=EXERCISES, extra=()):
         for path in sorted(folder.rglob("*")):
             if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".png"):
                 continue
-            name = str(path.relative_to(ROOT))
+            name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
             try:
                 text = _python_strings(path) if path.suffix == ".py" else path.read_text(encoding="utf-8")
             except (UnicodeDecodeError, SyntaxError):
                 continue
             if path.name == "question_bank.json":
                 files += bank_texts(json.loads(text), name)
-            elif folder == exercises:
-                files.append((name, text, set(re.findall(r"[\"']([a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)+)[\"']", text))))
+            elif folder == exercises and path.suffix == ".ipynb":
+                files.append((name, *notebook_text(text)))
             else:
                 files.append((name, text, None))
     return files + list(extra)
+
+
+QUOTED_ID = re.compile(r"[\"']([a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)+)[\"']")
+
+
+def _joined(value) -> str:
+    """A notebook field as text: a string, a list of strings (nbformat's lines) or JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "".join(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def notebook_text(raw: str) -> tuple[str, set]:
+    """(text, scope) of a notebook as a student reads it: every cell's source and every output
+    (streams and each data type), with JSON's escaping undone, so ``ask("a5.levy-thesis")`` is found
+    as written and a key with quotes or non-ASCII letters in it is found too. The scope is the
+    question ids quoted anywhere in it (the cells that ask them, the answer records)."""
+    nb = json.loads(raw)
+    parts = [_joined(nb.get("metadata", {}))]
+    for cell in nb.get("cells", []):
+        parts += [_joined(cell.get("source", "")), _joined(cell.get("metadata", {}))]
+        for output in cell.get("outputs", []):
+            parts += [_joined(output.get("text", "")), _joined(output.get("traceback", []))]
+            parts += [_joined(data) for data in output.get("data", {}).values()]
+    text = "\n".join(parts)
+    return text, set(QUOTED_ID.findall(text))
 
 
 def bank_texts(bank: dict, name: str):
@@ -298,3 +326,26 @@ def test_on_submit_assignments_ship_no_answer_material():
     for text in texts:
         needle = " ".join(text.split())[:60]
         assert not [name for name, body, _ in files if needle in " ".join(body.split())], needle
+
+
+def test_the_scanner_finds_a_leak_planted_in_an_exercise(tmp_path):
+    """Each exercise is read as a notebook, so its asked ids are in scope although the file
+    stores them as \\"a5.levy-thesis\\"; a key planted in a markdown cell or in an output is found."""
+    qs = [q for _, q in authoring.read_sources(REAL_SOURCES)]
+    clean = student_files(package=tmp_path / "no-package")
+    assert clean and all(scope for _, _, scope in clean), "an exercise without any question id in scope"
+    assert leaks(qs, clean) == []
+    q = next(q for q in qs if q["id"] == "a5.levy-thesis")
+    plant = f'The historian you want is {q["answer"]}.'
+    for where in ("markdown", "output"):
+        folder = tmp_path / where
+        folder.mkdir()
+        nb = json.loads((EXERCISES / "a5_lenin_enrollment.ipynb").read_text(encoding="utf-8"))
+        if where == "markdown":
+            nb["cells"].append({"cell_type": "markdown", "id": "planted", "metadata": {}, "source": [plant]})
+        else:
+            code = next(c for c in nb["cells"] if c["cell_type"] == "code" and '"a5.levy-thesis"' in "".join(c["source"]))
+            code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": [plant + "\n"]}]
+        (folder / "a5_lenin_enrollment.ipynb").write_text(json.dumps(nb, indent=1), encoding="utf-8")
+        found = leaks(qs, student_files(package=tmp_path / "no-package", exercises=folder))
+        assert any(f.startswith("a5.levy-thesis: text key") for f in found), (where, found)
