@@ -57,7 +57,10 @@ def _keystream(key: bytes, length: int) -> bytes:
 
 
 def _xor(data: bytes, key: bytes) -> bytes:
-    return bytes(a ^ b for a, b in zip(data, _keystream(key, len(data))))
+    # as one big integer: the same bytes as a byte-by-byte XOR, a hundred times faster (the
+    # grader unseals every explanation it shows in the reflections and feedback)
+    stream = _keystream(key, len(data))
+    return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(data), "big")
 
 
 def seal(text: str, key: bytes, purpose: str = "text") -> str:
