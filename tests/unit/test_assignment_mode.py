@@ -269,13 +269,15 @@ def test_on_submit_exercises_promise_no_instant_verdict(path):
 def test_grading_an_on_submit_assignment_reads_the_yaml_without_jsonschema(tmp_path):
     """The grader reads the key from YAML that `course build-bank` (and its --check, which the
     tests run) has validated; importing jsonschema would add seconds to every `course grade`."""
+    import os
     import subprocess
 
+    env = {k: v for k, v in os.environ.items() if k not in ("COURSE_QUESTION_BANK", "COURSE_QUESTION_SOURCES")}
     code = ("import sys; from helpers import grading; "
             f"subs = grading.grade_folder({str(ROOT / 'solutions' / 'a5_lenin_enrollment.ipynb')!r}); "
             "print(subs[0].score, subs[0].max_score, subs[0].errors, "
             "'yaml' in sys.modules, 'jsonschema' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=tmp_path).stdout.split(" ", 2)
+                         cwd=tmp_path, env=env).stdout.split(" ", 2)
     score, max_score, rest = out
     assert float(score) == float(max_score) > 0 and rest.strip() == "[] True False", out
