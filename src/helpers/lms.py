@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .csvsafe import cell as _cell, write_csv
+from .csvsafe import write_csv
 from .roster import Join, Student, normalize_id
 
 __all__ = ["FORMATS", "CANVAS_COLUMNS", "LmsError", "Export", "assignments_in", "assignment_title",
@@ -121,13 +121,13 @@ def build(join: Join, lms: str, assignments: list[str], *, titles: dict[str, str
             export.ambiguous.append(student)
         cells = ["" if (sid, a) in twice else mine.get(a, ("", ""))[0] for a in assignments]
         if lms == "canvas":
-            export.rows.append([_cell(student.name), "", _cell(student.sis_id), "", _cell(student.section), *cells])
+            export.rows.append([student.name, "", student.sis_id, "", student.section, *cells])
         else:
             identity = getattr(student, key)
             if not identity:
                 export.no_key.append(student)
                 continue
-            export.rows.append([_cell(identity), *cells])
+            export.rows.append([identity, *cells])
     return export
 
 

@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .csvsafe import cell as _cell, write_csv
+from .csvsafe import write_csv   # escapes every cell, the gradebook's own guard
 
 __all__ = ["COLUMNS", "RosterError", "Student", "Roster", "read_roster", "normalize_id",
            "Join", "join", "read_gradebook", "write_joined", "gradebook_student_id"]
@@ -210,7 +210,7 @@ def write_joined(joined: Join, out: Path, roster_name: str) -> None:
     for i, (row, student) in enumerate(zip(joined.rows, joined.student)):
         row = dict(row)
         for column in ADDED:
-            row[column] = _cell(getattr(student, column)) if student else ""
+            row[column] = getattr(student, column) if student else ""
         if student is None:
             sid = gradebook_student_id(row, joined.header)
             _note(row, f"student id {sid[:80]!r} is not on the roster {roster_name}" if sid
@@ -223,9 +223,9 @@ def write_joined(joined: Join, out: Path, roster_name: str) -> None:
     for student, assignment in joined.missing:
         row = {c: "" for c in columns}
         if id_column:
-            row[id_column] = _cell(student.student_id)
+            row[id_column] = student.student_id
         for column in ADDED:
-            row[column] = _cell(getattr(student, column))
+            row[column] = getattr(student, column)
         row["assignment"] = assignment
         row["errors"] = (f"on the roster (row {student.row}) but no file "
                          + (f"of {assignment} " if assignment else "") + "was handed in")
