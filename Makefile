@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 # nbval: committed outputs are compared in lessons and solutions, exercises only have to run.
+# ($(wildcard solutions): a student copy made by `course export-student` has no solutions/.)
 NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
 
 .PHONY: help setup lab test test-units test-notebooks test-exercises test-browser execute bench slides handouts
@@ -28,7 +29,7 @@ test-units:
 	$(BIN)/python -m pytest tests --ignore=tests/browser -q
 
 test-notebooks:
-	$(BIN)/python -m pytest --nbval $(NBVAL) notebooks solutions -q
+	$(BIN)/python -m pytest --nbval $(NBVAL) notebooks $(wildcard solutions) -q
 
 test-exercises:
 	@if ls exercises/*.ipynb >/dev/null 2>&1; then \

@@ -3,8 +3,10 @@
 Why: tools that execute notebooks to grade them take minutes for a class; reading the saved
 answer records as JSON should take seconds. This script writes 200 varied submissions into a
 temporary folder and times the grader on them, in-process and as the `course grade` command
-(the figure an instructor sees, Python start-up included). It prints figures and asserts
-nothing, because timings depend on the machine.
+(the figure an instructor sees, Python start-up included). Then it grades the hostile corpus
+of tests/hostile_handins.py (links, megabyte answers of combining marks, huge integers, deep
+nesting...) and prints the slowest file: the grader's worst case per file. It prints figures
+and asserts nothing, because timings depend on the machine.
 
 Submissions are derived from the real assignments in solutions/ (their committed outputs carry
 the right answers and the figures), or, before any exist, from the toy assignment in
@@ -117,15 +119,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.count} submissions from {', '.join(p.name for p in sources)} "
               f"({size / 1e6:.1f} MB in all)")
 
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         graded = grading.grade_folder(folder)
         grading.write_gradebook(graded, tmp / "gradebook.csv")
         grading.write_reflections(graded, tmp / "reflections.csv")
-        inner = time.perf_counter() - start
+        inner, cpu = time.perf_counter() - start, time.process_time() - cpu
         errors = sum(1 for s in graded if s.errors)
         scores = [s.score / s.max_score for s in graded if s.max_score]
         print(f"in-process: {inner:.2f} s, {len(graded) / inner:.0f} submissions/s "
-              f"({errors} rows with errors; mean score {sum(scores) / max(len(scores), 1):.0%})")
+              f"({errors} rows with errors; mean score {sum(scores) / max(len(scores), 1):.0%}); "
+              f"{len(graded) / cpu:.0f} per CPU second (steadier on a shared machine)")
 
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "helpers.cli", "grade", str(folder),
@@ -135,6 +138,34 @@ def main(argv: list[str] | None = None) -> int:
               "(Python start-up included); target: 200 in under 5 s")
         same = (tmp / "gradebook.csv").read_bytes() == (tmp / "gradebook2.csv").read_bytes()
         print(f"both runs wrote the same gradebook: {same}")
+        slowest = max(graded, key=lambda s: s.seconds)
+        print(f"slowest ordinary file: {slowest.seconds * 1000:.0f} ms")
+
+        sys.path.insert(0, str(ROOT / "tests"))
+        import hostile_handins
+        good = json.loads((FIXTURE / "a0_fixture.ipynb").read_text(encoding="utf-8"))
+        bank = tmp / "fixture_bank.json"
+        if not bank.exists():
+            bank.write_text(authoring.dumps(authoring.build_bank(FIXTURE / "question-bank", check_sources=False)),
+                            encoding="utf-8")
+        os.environ["COURSE_QUESTION_BANK"] = str(bank)
+        info = hostile_handins.make_corpus(tmp / "hostile", good,
+                                           {"numeric": "a0.total", "text": "a0.word", "reflection": "a0.reflect"})
+        # the slowest kinds of file found so far, just under the size limit: ten million numbers,
+        # and as many JSON objects as the grader accepts
+        head = json.dumps(good)[:-1] + ', "x": ['
+        count = (grading.MAX_BYTES - 1024 - len(head)) // 2
+        (info["folder"] / "numbers_20mb.ipynb").write_text(head + ",".join(["0"] * count) + "]}", encoding="utf-8")
+        objects = ",".join(['{"":0}'] * (grading.MAX_CONTAINERS - 1000))
+        (info["folder"] / "objects_1m.ipynb").write_text(head + objects + "]}", encoding="utf-8")
+        start = time.perf_counter()
+        hostile, _ = grading.grade_all(info["folder"])
+        took = time.perf_counter() - start
+        worst = sorted(hostile, key=lambda s: s.seconds, reverse=True)[:3]
+        print(f"hostile corpus: {len(hostile)} files in {took:.2f} s; slowest: "
+              + ", ".join(f"{s.path} {s.seconds:.2f} s" for s in worst)
+              + f" (per-file budget enforced by the grader: {grading.FILE_SECONDS:g} s)")
+        hostile_handins.remove_deep(info["folder"])
     return 0
 
 

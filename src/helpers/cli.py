@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 # subcommand -> ("module" or "module:function", one-line help); the function (default main)
@@ -15,12 +16,22 @@ COMMANDS = {
     "build-bank": ("helpers.authoring", "compile solutions/question-bank/*.yaml into the hashed question bank (--check: fail on drift)"),
     "key": ("helpers.authoring:key_main", "print the instructor answer key from solutions/question-bank (--notebook NAME)"),
     "build-exercises": ("helpers.exercises", "write exercises/ from solutions/*.ipynb: blanks for solution cells, no instructor cells (--check: fail on drift)"),
-    "grade": ("helpers.grading", "grade a folder of handed-in notebooks without running them: DIR --out gradebook.csv [--reflections CSV]"),
+    "grade": ("helpers.grading", "grade a folder of handed-in notebooks without running them: DIR --out gradebook.csv [--roster CSV --lms canvas|moodle]"),
+    "report": ("helpers.report", "class report from a folder of hand-ins: DIR --out report/ (index.html, items.csv, charts)"),
+    "export-student": ("helpers.export", "write a student copy of the course without solutions/ or instructors/: OUT [--force]"),
     "data-docs": ("helpers.datadocs", "regenerate datasets/README.md from datapackage.json (--check: fail on drift)"),
 }
 
 
+def _forget_current_folder() -> None:
+    """Never import from the folder the command runs in: `course grade .` is run inside a
+    folder of students' files, and a csv.py there must not replace the standard library."""
+    here = os.path.realpath(os.getcwd())
+    sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") != here]
+
+
 def main(argv: list[str] | None = None) -> int:
+    _forget_current_folder()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
         prog="course",

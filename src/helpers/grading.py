@@ -4,27 +4,48 @@ Why this way: a submitted notebook is untrusted input. It is read as JSON and ne
 (no kernel, no imports of student code), so grading is safe and takes well under a second
 per hundred files. Each answer the student checked is recorded in a cell output under
 ANSWER_MIME; the grader takes the last record of each question and re-checks the raw
-answer with ``helpers.questions.evaluate`` against the hashed question bank, so a
-"correct" flag or a score written into the file counts for nothing. The assignment is
-read from the notebook's metadata, so students may rename their files.
+answer with ``helpers.questions.evaluate`` against the hashed question bank (for an
+on-submit assignment, whose student bank holds no key, against the plaintext YAML in
+solutions/question-bank), so a "correct" flag or a score written into the file counts for
+nothing. The assignment is read from the notebook's metadata, so students may rename their
+files; the student is identified by the id they typed into the exercise's first cell
+(``helpers.widgets.student_id``), recorded like an answer under the reserved question id
+``student_id``.
+
+Hostile or unlucky files cost one row, never the gradebook: finding and reading files is
+``helpers.handins`` (no links followed, nothing outside the folder, bounded size), every
+per-file failure becomes an error row naming the file, each file has a time budget, and
+both CSVs are written through ``helpers.csvsafe`` (no formulas, no raw control characters).
 """
 from __future__ import annotations
 
 import argparse
-import csv
 import json
+import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import questions
+from . import handins, questions
+from .csvsafe import write_csv
 
-__all__ = ["ANSWER_MIME", "MAX_BYTES", "Submission", "read_records", "grade_file",
-           "grade_folder", "submissions", "write_gradebook", "write_reflections", "main"]
+__all__ = ["ANSWER_MIME", "STUDENT_ID", "MAX_BYTES", "FILE_SECONDS", "Submission", "read_records",
+           "grade_file", "grade_folder", "grade_all", "submissions", "write_gradebook", "write_reflections",
+           "main"]
 
 ANSWER_MIME = "application/vnd.course.answer+json"
-MAX_BYTES = 20 * 1024 * 1024
+STUDENT_ID = "student_id"  # the record id of the student's identity (see helpers.widgets.student_id)
+MAX_BYTES = handins.MAX_BYTES
+MAX_RECORD_CHARS = 1_000_000  # an answer record stored as a JSON string
+FILE_SECONDS = 10.0   # per-file budget in CPU seconds; an ordinary hand-in takes a few milliseconds
+MAX_CONTAINERS = 1_000_000   # JSON arrays and objects in one file; real notebooks have thousands
+SLOW_SECONDS = 2.0    # files slower than this are named on the terminal
 _MAX_NOTES = 20  # per submission; a flood of broken records should not flood the CSV
+
+
+class OverBudget(Exception):
+    """Grading one file took longer than FILE_SECONDS."""
 
 
 @dataclass
@@ -32,12 +53,30 @@ class Submission:
     """One graded file: a gradebook row, plus its reflections for manual marking."""
 
     path: str                     # relative to the graded folder, with "/"
+    student_id: str = ""          # as the student typed it in the exercise's first cell
     assignment: str = ""
     score: float = 0.0
     max_score: float = 0.0
     points: dict = field(default_factory=dict)        # question id -> points earned
     reflections: list = field(default_factory=list)   # (question id, points, words, text)
     errors: list = field(default_factory=list)
+    answers: dict = field(default_factory=dict)       # question id -> last raw answer recorded
+    attempts: dict = field(default_factory=dict)      # question id -> attempt number of that answer
+    shown: set = field(default_factory=set)           # ids whose placeholder record is in the file
+    unanswered: list = field(default_factory=list)    # shown (cell run) but never answered
+    seconds: float = 0.0
+    deadline: float = field(default=float("inf"), repr=False, compare=False)
+
+    @property
+    def file(self) -> str:
+        """The gradebook's name for ``path``: the file as found in the graded folder."""
+        return self.path
+
+    def tick(self) -> None:
+        """Stop grading this file once its budget is spent (CPU time, so a busy machine
+        does not stop a file that is merely waiting its turn)."""
+        if time.process_time() > self.deadline:
+            raise OverBudget
 
     def note(self, message: str) -> None:
         if len(self.errors) < _MAX_NOTES:
@@ -57,7 +96,9 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
     """Question id -> the last answer recorded in the notebook's outputs.
 
     A record with ``"answer": null`` is the placeholder a question shows before any answer;
-    it never hides an earlier answer. Malformed records are noted on ``sub`` and skipped.
+    it never hides an earlier answer, and marks the question as shown. The attempt number of
+    each answer kept goes to ``sub.attempts``, the ids of placeholders to ``sub.shown``.
+    Malformed records are noted on ``sub`` and skipped.
     """
     answers: dict[str, object] = {}
     cells = nb.get("cells")
@@ -70,6 +111,7 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
             sub.note(f"cell {number}: its outputs are damaged (not a list) and were ignored")
         if not isinstance(outputs, list):
             continue
+        sub.tick()
         for output in outputs:
             data = output.get("data") if isinstance(output, dict) else None
             if not isinstance(data, dict) or ANSWER_MIME not in data:
@@ -77,8 +119,8 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
             record = data[ANSWER_MIME]
             if isinstance(record, str):  # some tools store JSON bundles as text
                 try:
-                    record = json.loads(record)
-                except ValueError:
+                    record = _loads(record) if len(record) <= MAX_RECORD_CHARS else None
+                except (ValueError, RecursionError):
                     record = None
             if not isinstance(record, dict):
                 sub.note(f"cell {number}: an answer record that is not a JSON object was ignored")
@@ -92,33 +134,45 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
                 continue
             if record["answer"] is not None:
                 answers[qid] = record["answer"]
+                attempt = record.get("attempt")
+                valid = isinstance(attempt, int) and not isinstance(attempt, bool) and 0 < attempt < 10**6
+                sub.attempts[qid] = attempt if valid else None
+            else:
+                sub.shown.add(qid)
     return answers
 
 
-def _load(path: Path, sub: Submission) -> dict | None:
-    """The notebook as JSON, or None with the reason noted. Size is checked before reading."""
+def _bounded_int(digits: str):
+    """JSON integers: Python refuses over 4,300 digits; such a number is no answer anyway."""
+    return int(digits) if len(digits) <= 400 else float(digits)
+
+
+def _loads(text: str):
+    """json.loads, with integers over Python's 4,300-digit limit read as infinities, not an error.
+    The fast C path first: a callback for every integer would triple the time of a file of numbers."""
     try:
-        size = path.stat().st_size
-    except OSError as err:
-        sub.note(f"cannot read the file ({err.strerror})")
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        return json.loads(text, parse_int=_bounded_int)
+
+
+def _load(path, sub: Submission) -> dict | None:
+    """The notebook as JSON, or None with the reason noted. Never follows a link or reads
+    more than MAX_BYTES (see helpers.handins)."""
+    try:
+        text = handins.read_text(path, MAX_BYTES)
+    except handins.UnreadableFile as err:
+        sub.note(str(err))
         return None
-    if size > MAX_BYTES:
-        sub.note(f"file is over the {MAX_BYTES // 1024 // 1024} MB limit ({size:,} bytes) and was not read; "
-                 "ask the student to clear large outputs and hand it in again")
-        return None
-    if size == 0:
-        sub.note("the file is empty")
+    containers = text.count("[") + text.count("{")   # counted in C before parsing: bounds time and memory
+    if containers > MAX_CONTAINERS:
+        sub.note(f"not read: the file holds {containers:,} JSON brackets, far more than any notebook of this "
+                 "course (a few thousand); ask the student to clear the outputs and hand it in again")
         return None
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as err:
-        sub.note(f"cannot read the file ({err.strerror})")
-        return None
-    except UnicodeDecodeError:
-        sub.note("not a notebook: the file is not UTF-8 text")
-        return None
-    try:
-        nb = json.loads(text)
+        nb = _loads(text)
     except json.JSONDecodeError as err:
         if err.pos >= len(text.rstrip()):
             sub.note("the notebook is truncated (its JSON ends early); ask for the file again")
@@ -128,39 +182,83 @@ def _load(path: Path, sub: Submission) -> dict | None:
     except RecursionError:
         sub.note("the notebook is corrupt (JSON nested too deeply)")
         return None
+    except ValueError as err:
+        sub.note(f"the notebook is corrupt ({str(err)[:120]})")
+        return None
+    if isinstance(nb, dict) and nb.get("nbformat") in (1, 2, 3) and "worksheets" in nb:
+        sub.note(f"an old-format notebook (nbformat {nb['nbformat']}); open and save it in JupyterLab, then grade again")
+        return None
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
         sub.note("not a Jupyter notebook (no list of cells)")
         return None
     return nb
 
 
-def grade_file(path: Path, name: str) -> Submission:
-    """Grade one file without running it; never raises for anything the file contains."""
-    sub = Submission(path=name)
+def grade_file(path, name: str, *, seconds: float | None = None) -> Submission:
+    """Grade one file without running it; never raises for anything the file contains.
+
+    Any failure, including a bug of ours that one file triggers, becomes an error row for
+    that file; a file that takes longer than ``seconds`` (FILE_SECONDS) is stopped and
+    its row says so.
+    """
+    start = time.monotonic()
+    sub = Submission(path=name, deadline=time.process_time() + (FILE_SECONDS if seconds is None else seconds))
+    try:
+        _grade(path, sub)
+    except OverBudget:
+        _blank(sub)
+        sub.note(f"grading stopped after {FILE_SECONDS if seconds is None else seconds:g} s of work: this file is "
+                 "unusually slow to grade (very long or odd answers); look at it by hand")
+    except RecursionError:
+        _blank(sub)
+        sub.note("cannot grade: the notebook's contents are nested too deeply")
+    except Exception as err:  # noqa: BLE001 - one file must never cost the class its gradebook
+        _blank(sub)
+        sub.note(f"cannot grade this file: the grader failed on it ({type(err).__name__}: {str(err)[:120]}); "
+                 "the other files are not affected")
+    sub.seconds = time.monotonic() - start
+    return sub
+
+
+def _blank(sub: Submission) -> None:
+    """No score rather than a partial one the teacher might take as final."""
+    sub.score = sub.max_score = 0.0
+    sub.points.clear()
+    sub.reflections.clear()
+
+
+def _grade(path, sub: Submission) -> None:
     nb = _load(path, sub)
     if nb is None:
-        return sub
+        return
     meta = nb.get("metadata")
     course = meta.get("course") if isinstance(meta, dict) else None
     assignment = course.get("assignment") if isinstance(course, dict) else None
     if not isinstance(assignment, str) or not assignment.strip():
         sub.note("not a course assignment: the notebook metadata has no course.assignment "
                  "(a foreign notebook, or one whose metadata was removed)")
-        return sub
+        return
     sub.assignment = assignment = assignment.strip()[:80]
     try:
         asked = _assignment_questions(assignment)
     except questions.BankError as err:
         sub.note(f"cannot grade: {err}")
-        return sub
+        return
     if not asked:
         sub.note(f"unknown assignment {assignment!r}: the question bank has no questions {assignment}.*")
-        return sub
+        return
     answers = read_records(nb, sub)
+    sub.student_id = _student_id(answers.pop(STUDENT_ID, None), sub)
+    sub.attempts.pop(STUDENT_ID, None)
+    sub.answers = answers
     known = {qid for qid, _ in asked}
+    # shown but never answered: the cell ran (its placeholder record is there), no answer followed
+    sub.unanswered = ([STUDENT_ID] if STUDENT_ID in sub.shown and not sub.student_id else []) + [
+        qid for qid, _ in asked if qid in sub.shown and qid not in answers]
     for qid in sorted(set(answers) - known):
         sub.note(f"answer for {qid[:80]!r} ignored: not a question of {assignment}")
     for qid, q in asked:
+        sub.tick()
         points = float(q.get("points", 1) or 0)
         answered = qid in answers
         if q.get("type") == "reflection":
@@ -174,38 +272,86 @@ def grade_file(path: Path, name: str) -> Submission:
         sub.max_score += points
         if not answered:
             continue
-        result = questions.evaluate(qid, answers[qid])
+        limit = q.get("max_attempts")
+        if isinstance(limit, int) and (sub.attempts.get(qid) or 0) > limit:
+            sub.note(f"{qid}: the answer is from attempt {sub.attempts[qid]}, over the limit of {limit} "
+                     "(was the progress file deleted between attempts?)")
+        try:
+            entry = _scoring_entry(qid, q)
+        except questions.BankError as err:
+            sub.note(f"{qid}: not scored: {err}")
+            continue
+        result = questions.evaluate(qid, answers[qid], entry=entry)
         if result.status == "error":
             sub.note(f"{qid}: {result.message}")
         earned = result.score or 0.0
         sub.points[qid] = earned
         sub.score += earned
-    return sub
+
+
+_KEYED: dict = {}  # (question sources folder, question id) -> keyed entry, for one grading run
+
+
+def _scoring_entry(qid: str, q: dict) -> dict:
+    """The bank entry that can score ``q``: itself, or for an on-submit question (whose student
+    entry holds no key) the keyed entry compiled from the plaintext solutions/question-bank."""
+    if not questions.record_only(q):
+        return q
+    from .authoring import keyed_entry, sources_dir  # the instructor side: YAML, read only when needed
+
+    slot = (str(sources_dir()), qid)
+    if slot not in _KEYED:
+        try:
+            _KEYED[slot] = keyed_entry(qid)
+        except questions.BankError as err:
+            raise questions.BankError(f"it is an on-submit question, and only the instructor's copy of the "
+                                      f"course (solutions/question-bank) can mark it ({err})") from None
+    return _KEYED[slot]
+
+
+def _student_id(raw, sub: Submission) -> str:
+    """The recorded student id as one clean line; "" if none (the gradebook cell stays empty)
+    or if it is unusable (then with a note)."""
+    if raw is None:
+        return ""
+    text = " ".join(raw.split()) if isinstance(raw, str) else ""
+    if not text or len(text) > 64:
+        sub.note("the recorded student id is not usable (empty, not text or over 64 characters)")
+        return ""
+    return text
 
 
 def submissions(folder: Path) -> list[Path]:
-    """Every .ipynb under folder (or folder itself if it is one file), in a fixed order.
-    Hidden folders such as .ipynb_checkpoints (autosaved copies) are skipped."""
-    if folder.is_file():
-        return [folder]
-    found = [p for p in folder.rglob("*.ipynb")
-             if not any(part.startswith(".") for part in p.relative_to(folder).parts)]
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+    """The files under folder that get a row, in a fixed order (see helpers.handins.find)."""
+    rows, _ = handins.find(Path(folder))
+    return [Path(c.path if isinstance(c.path, str) else os.fsdecode(c.path)) for c in rows]
+
+
+def grade_all(folder: Path, *, seconds: float | None = None, on_slow=None) -> tuple[list[Submission], list]:
+    """(one Submission per candidate, the handins.Candidate entries left out with their reason)."""
+    _KEYED.clear()  # the YAML is read afresh for each run, then once per question
+    rows, skipped = handins.find(Path(folder))
+    graded = []
+    for cand in rows:
+        if cand.problem:
+            sub = Submission(path=cand.name)
+            sub.note(cand.problem)
+        else:
+            sub = grade_file(cand.path, cand.name, seconds=seconds)
+            if cand.note:
+                sub.note(cand.note)
+            if on_slow is not None and sub.seconds > SLOW_SECONDS:
+                on_slow(sub)
+        graded.append(sub)
+    return graded, skipped
 
 
 def grade_folder(folder: Path) -> list[Submission]:
-    folder = Path(folder)
-    base = folder.parent if folder.is_file() else folder
-    return [grade_file(p, p.relative_to(base).as_posix()) for p in submissions(folder)]
+    return grade_all(folder)[0]
 
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
-
-
-def _cell(text: str) -> str:
-    """Student-controlled text in a CSV cell: defuse spreadsheet formulas (=, +, -, @)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _question_columns(graded: list[Submission]) -> list[str]:
@@ -219,26 +365,44 @@ def _question_columns(graded: list[Submission]) -> list[str]:
             and qid.split(".", 1)[0] in assignments]
 
 
+GRADEBOOK_COLUMNS = ("student_id", "file", "assignment", "score", "max_score")
+"""The gradebook's fixed first columns; then one column of points per auto-checked question,
+``unanswered``, one ``<question> attempts`` column per question, and ``errors``."""
+
+
 def write_gradebook(graded: list[Submission], out: Path) -> None:
     columns = _question_columns(graded)
-    with Path(out).open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["submission", "assignment", "score", "max_score", *columns, "errors"])
-        for sub in graded:
-            ok = bool(sub.max_score or sub.points)
-            writer.writerow([_cell(sub.path), _cell(sub.assignment),
-                             _number(sub.score) if ok else "", _number(sub.max_score) if ok else "",
-                             *(_number(sub.points[q]) if q in sub.points else "" for q in columns),
-                             _cell("; ".join(sub.errors))])
+    rows = []
+    for sub in graded:
+        ok = bool(sub.max_score or sub.points)
+        rows.append([sub.student_id, sub.path, sub.assignment,
+                     _number(sub.score) if ok else "", _number(sub.max_score) if ok else "",
+                     *(_number(sub.points[q]) if q in sub.points else "" for q in columns),
+                     " ".join(sub.unanswered),
+                     *(sub.attempts.get(q) or "" if q in sub.points else "" for q in columns),
+                     "; ".join(sub.errors)])
+    write_csv(out, [*GRADEBOOK_COLUMNS, *columns, "unanswered", *(f"{q} attempts" for q in columns), "errors"],
+              rows)
 
 
 def write_reflections(graded: list[Submission], out: Path) -> None:
-    with Path(out).open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["submission", "assignment", "question", "points", "words", "text"])
-        for sub in graded:
-            for qid, points, words, text in sub.reflections:
-                writer.writerow([_cell(sub.path), sub.assignment, qid, _number(points), words, _cell(text)])
+    rows = [[sub.student_id, sub.path, sub.assignment, qid, _number(points), words, text]
+            for sub in graded for qid, points, words, text in sub.reflections]
+    write_csv(out, ["student_id", "file", "assignment", "question", "points", "words", "text"], rows,
+              multiline_columns=("text",))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(folder))
+        return True
+    except ValueError:
+        return False
+
+
+def _shown(name: str) -> str:
+    """A student-made name safe to print on a terminal (no control characters)."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,17 +414,55 @@ def main(argv: list[str] | None = None) -> int:
                         help="gradebook: one row per submission, one column per question")
     parser.add_argument("--reflections", type=Path, metavar="CSV",
                         help="free-text answers for manual marking (default: <out>_reflections.csv)")
+    parser.add_argument("--allow-out-inside", action="store_true",
+                        help="allow writing the CSVs inside DIR (refused by default: students made that folder)")
+    from . import lms  # the roster and LMS options live with the LMS writers
+    lms.add_arguments(parser)
     args = parser.parse_args(argv)
     if not args.folder.exists():
         print(f"course grade: {args.folder} does not exist.", file=sys.stderr)
         return 2
+    try:
+        plan = lms.preflight(args)
+    except ValueError as err:  # RosterError, LmsError: refused before anything is written
+        print(f"course grade: {err}", file=sys.stderr)
+        return 2
     reflections = args.reflections or args.out.with_name(args.out.stem + "_reflections.csv")
-    graded = grade_folder(args.folder)
-    write_gradebook(graded, args.out)
-    write_reflections(graded, reflections)
+    for target in (args.out, reflections):
+        if target.is_symlink():
+            print(f"course grade: {target} is a symbolic link; refusing to write through it. "
+                  "Remove it or choose another --out.", file=sys.stderr)
+            return 2
+        if args.folder.is_dir() and _inside(target, args.folder) and not args.allow_out_inside:
+            print(f"course grade: {target} is inside the hand-in folder {args.folder}, which students' files "
+                  "made; write the gradebook elsewhere (or pass --allow-out-inside).", file=sys.stderr)
+            return 2
+    if os.path.realpath(reflections) == os.path.realpath(args.out):
+        print("course grade: --out and --reflections name the same file.", file=sys.stderr)
+        return 2
+
+    def slow(sub: Submission) -> None:
+        print(f"course grade: {_shown(sub.path)} took {sub.seconds:.1f} s to grade", file=sys.stderr)
+
+    graded, skipped = grade_all(args.folder, on_slow=slow)
+    try:
+        write_gradebook(graded, args.out)
+        write_reflections(graded, reflections)
+    except OSError as err:
+        print(f"course grade: cannot write the gradebook: {err}", file=sys.stderr)
+        return 1
     problems = sum(1 for s in graded if s.errors)
     print(f"graded {len(graded)} submission(s) into {args.out} (reflections: {reflections}); "
           f"{problems} with errors, see the errors column.")
+    if skipped:
+        print(f"not graded ({len(skipped)}):")
+        for cand in skipped:
+            print(f"  {_shown(cand.name)}: {cand.skipped}")
+    try:
+        lms.finish(args, plan)
+    except ValueError as err:
+        print(f"course grade: {err}", file=sys.stderr)
+        return 2
     return 0
 
 

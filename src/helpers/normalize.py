@@ -8,6 +8,7 @@ can only agree. See the README in ``solutions/question-bank/`` for the rules in 
 """
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import re
@@ -35,16 +36,67 @@ _FOLD_STEPS = (("x", "ks"), ("j", "i"), ("y", "i"))
 _FOLD_REPEAT = (("ii", "i"), ("ie", "e"), ("io", "e"))
 
 
+MAX_MARKS = 30  # combining marks kept in a row (Unicode's "stream-safe" limit, UAX #15)
+
+
+@functools.lru_cache(maxsize=4096)
+def _marks(ch: str) -> tuple[int, int]:
+    """(leading, trailing) combining marks of a character's compatibility decomposition;
+    (-1, its length) if it is all marks."""
+    parts = unicodedata.normalize("NFKD", ch)
+    lead = next((i for i, c in enumerate(parts) if not unicodedata.combining(c)), -1)
+    if lead < 0:
+        return -1, len(parts)
+    trail = next(i for i, c in enumerate(reversed(parts)) if not unicodedata.combining(c))
+    return lead, trail
+
+
+def stream_safe(text: str) -> str:
+    """The text with no run of more than MAX_MARKS combining marks (the rest are dropped).
+
+    Why: Unicode normalisation reorders each run of combining marks with an insertion sort, so
+    one answer made of a million accents would take minutes. No language stacks more than a
+    few marks on a letter, so nothing real is lost. Linear in the length of the text.
+    """
+    if text.isascii():
+        return text
+    out, run = [], 0
+    for ch in text:
+        if ch < "\u0300":
+            run = 0
+            out.append(ch)
+            continue
+        lead, trail = _marks(ch)
+        if lead < 0:
+            run += trail
+            if run > MAX_MARKS:
+                continue
+        elif run + lead > MAX_MARKS:
+            run = trail
+            continue  # a character that would lengthen an overlong run is dropped too
+        else:
+            run = trail
+        out.append(ch)
+    return "".join(out)
+
+
 def clean_text(value: str) -> str:
     """NFKC, no control/format/surrogate/private-use characters, single spaces.
 
     Text pasted from a web page or PDF carries invisible characters; they must not make a
-    right answer wrong.
+    right answer wrong. Runs of combining marks are cut first (``stream_safe``), so the
+    time taken stays linear in the length of the text.
     """
-    text = unicodedata.normalize("NFKC", value.encode("utf-8", "replace").decode("utf-8"))
-    text = "".join(" " if ch.isspace() else ch for ch in text
-                   if ch.isspace() or unicodedata.category(ch)[0] != "C")
+    text = unicodedata.normalize("NFKC", stream_safe(value.encode("utf-8", "replace").decode("utf-8")))
+    if not text.isprintable():   # fast path: most text only has line breaks to turn into spaces
+        text = text.translate(_LINE_SPACES)
+        if not text.isprintable():
+            text = "".join(" " if ch.isspace() else ch for ch in text
+                           if ch.isspace() or unicodedata.category(ch)[0] != "C")
     return " ".join(text.split())
+
+
+_LINE_SPACES = dict.fromkeys(map(ord, "\t\n\x0b\x0c\r"), " ")
 
 
 def normalize_text(value: str) -> str:
@@ -93,6 +145,7 @@ def word_count(value: str) -> int:
 # --------------------------------------------------------------------------------------
 # Numbers typed as text or passed as values
 
+MAX_NUMBER_CHARS = 1_000  # typed characters, spaces and units included
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?")
 _GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
@@ -106,6 +159,8 @@ def parse_number(value: str, unit: str = "") -> float:
     digits; a single comma followed by other than three digits is a decimal comma. The
     question's unit (or %) may follow the number. Raises ValueError with a readable message.
     """
+    if len(value) > MAX_NUMBER_CHARS:  # before any normalisation: its cost grows with the length
+        raise ValueError("That is too long to be a number: type just the number.")
     text = clean_text(value).replace("\u2212", "-")
     if not text:
         raise ValueError("The answer is empty: type a number.")

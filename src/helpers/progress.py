@@ -7,7 +7,13 @@ kernel restart must lose nothing. Answers are kept in one small JSON file,
 read-modify-write (an OS file lock on ``progress.json.lock``) ending in an atomic replace, so
 two notebooks saving at once lose nothing and a crash never leaves half a file. A file that
 cannot be read is moved aside as ``progress.json.corrupt-N`` with a warning, and a new one
-is started: the answers themselves are also saved in the notebooks.
+is started: the answers themselves are also saved in the notebooks. Readable JSON with
+damaged contents (a count that is text, NaN, a history that is not a list) is copied aside
+the same way and repaired, keeping every entry that is sound. A store that is a symbolic
+link is updated at its target; temporary files left by a killed kernel are removed on the
+next save; reading works on a read-only disk; and with no home folder at all the store
+lives in the temporary folder (with a warning). Nothing here raises into a lesson:
+``progress()`` reports a store it cannot read instead of failing.
 
 Note: ``helpers.progress`` is the function ``progress()``; import this module's other names
 with ``from helpers.progress import record_answer``.
@@ -16,19 +22,23 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import tempfile
+import time
 import warnings
+from html import escape as html_escape
 from pathlib import Path
 
 from .questions import AUTO_CHECKED, BankError, jsonable, load_bank
 
-__all__ = ["course_home", "store_path", "load_store", "record_answer", "last_answer", "summary",
+__all__ = ["course_home", "store_path", "load_store", "record_answer", "last_answer", "last_entry", "summary",
            "question_places", "to_do", "progress", "ProgressReport", "StoreRecoveredWarning"]
 
 STORE_FORMAT = 1
 HISTORY = 5  # last answers kept per question
+MAX_ATTEMPTS = 10 ** 9
 
 
 class StoreRecoveredWarning(UserWarning):
@@ -36,9 +46,27 @@ class StoreRecoveredWarning(UserWarning):
 
 
 def course_home() -> Path:
-    """$COURSE_HOME if set, else ``.course`` in the user's home folder."""
+    """$COURSE_HOME if set, else ``.course`` in the user's home folder.
+
+    Containers that run notebooks under an arbitrary user id often have no home folder;
+    then the store lives in the temporary folder for this machine's session, with a warning.
+    """
     override = os.environ.get("COURSE_HOME")
-    return Path(override).expanduser() if override else Path.home() / ".course"
+    if override:
+        return Path(override).expanduser()
+    try:
+        return Path.home() / ".course"
+    except (RuntimeError, KeyError, OSError):
+        fallback = Path(tempfile.gettempdir()) / f"course-{_uid()}"
+        warnings.warn(f"There is no home folder, so your progress is kept in {fallback} and may be lost "
+                      "when the machine restarts. Set COURSE_HOME to a folder that is kept.",
+                      StoreRecoveredWarning, stacklevel=3)
+        return fallback
+
+
+def _uid() -> str:
+    getuid = getattr(os, "getuid", None)
+    return str(getuid()) if getuid else "user"
 
 
 def store_path() -> Path:
@@ -46,10 +74,22 @@ def store_path() -> Path:
 
 
 @contextlib.contextmanager
-def _locked(path: Path):
-    """Exclusive OS lock on ``path.lock`` (fcntl, else msvcrt, else none)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a+b") as handle:
+def _locked(path: Path, *, required: bool = True):
+    """Exclusive OS lock on ``path.lock`` (fcntl, else msvcrt, else none); yields whether it holds one.
+
+    A reader (``required=False``) goes on without the lock when the lock file cannot be
+    opened, as on a read-only disk: writes are atomic replaces, so a read never sees half a file.
+    """
+    try:
+        if required:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.with_name(path.name + ".lock"), "a+b")
+    except OSError:
+        if required:
+            raise
+        yield False
+        return
+    with handle:
         unlock = None
         try:
             import fcntl
@@ -66,7 +106,7 @@ def _locked(path: Path):
             except (ImportError, OSError):
                 unlock = None  # no locking available: atomic replace still prevents torn files
         try:
-            yield
+            yield unlock is not None
         finally:
             if unlock:
                 unlock()
@@ -77,69 +117,171 @@ def _empty() -> dict:
 
 
 def _read(path: Path) -> tuple[dict, str]:
-    """(store, notice). An unreadable file is moved aside and an empty store returned."""
+    """(store, notice). An unreadable file is moved aside and an empty store returned; a
+    readable one with damaged entries is copied aside and returned repaired."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return _empty(), ""
+    except IsADirectoryError:
+        return _empty(), _move_aside(path)
     try:
         data = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("questions"), dict):
             raise ValueError("not a progress store")
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return _empty(), _move_aside(path)
-    data["questions"] = {qid: entry for qid, entry in data["questions"].items() if isinstance(entry, dict)}
-    return data, ""
+    repaired = _repair(data)
+    if repaired == data:
+        return data, ""
+    return repaired, _move_aside(path, copy=raw)
 
 
-def _move_aside(path: Path) -> str:
+def _sound_int(value) -> bool:
+    return type(value) is int and 0 <= value <= MAX_ATTEMPTS
+
+
+def _repair(data: dict) -> dict:
+    """The store with every damaged entry dropped and every damaged field of an entry reset.
+
+    Each field is what record_answer() writes; anything else (a count that is text, NaN or
+    negative, a history that is not a list of pairs) would break the next save or progress().
+    """
+    questions = {}
+    for qid, entry in data["questions"].items():
+        if not isinstance(entry, dict) or not _sound_int(entry.get("attempts", 0)):
+            continue
+        fixed = dict(entry)
+        if fixed.get("correct") not in (True, False, None):
+            fixed["correct"] = None
+        if not isinstance(fixed.get("notebook"), (str, type(None))):
+            fixed["notebook"] = None
+        history = fixed.get("history", [])
+        if not isinstance(history, list) or not all(isinstance(h, list) and len(h) == 2 for h in history):
+            fixed["history"] = [h for h in history if isinstance(h, list) and len(h) == 2] \
+                if isinstance(history, list) else []
+        if "word_count" in fixed and not _sound_int(fixed["word_count"]):
+            del fixed["word_count"]
+        if not _finite(fixed.get("last_answer")):
+            fixed["last_answer"] = None
+        questions[qid] = fixed
+    return {**data, "format": data.get("format", STORE_FORMAT), "questions": questions}
+
+
+def _finite(value, depth: int = 0) -> bool:
+    """No NaN or infinity inside (they are not JSON), and no deeper than an answer can be."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, (list, dict)):
+        items = value.values() if isinstance(value, dict) else value
+        return depth < 8 and all(_finite(v, depth + 1) for v in items)
+    return True
+
+
+def _move_aside(path: Path, copy: bytes | None = None) -> str:
+    """Keep the damaged store as progress.json.corrupt-N (moved, or a copy when it is being repaired)."""
     n = 1
-    while path.with_name(f"{path.name}.corrupt-{n}").exists():
+    while os.path.lexists(path.with_name(f"{path.name}.corrupt-{n}")):
         n += 1
     aside = path.with_name(f"{path.name}.corrupt-{n}")
-    os.replace(path, aside)
-    notice = (f"Your progress file {path} could not be read, so it was moved to {aside.name} and a "
-              "new one was started. Nothing you answered is lost: every answer is also saved in the "
-              "notebook where you gave it, so re-run Check in those notebooks to restore your progress.")
+    try:
+        if copy is None:
+            os.replace(path, aside)
+        else:
+            aside.write_bytes(copy)
+    except OSError as err:
+        notice = (f"Your progress file {path} is damaged and could not be set aside ({err.strerror or err}); "
+                  "your answers are still saved in the notebooks where you gave them.")
+        warnings.warn(notice, StoreRecoveredWarning, stacklevel=3)
+        return notice
+    if copy is None:
+        notice = (f"Your progress file {path} could not be read, so it was moved to {aside.name} and a "
+                  "new one was started. Nothing you answered is lost: every answer is also saved in the "
+                  "notebook where you gave it, so re-run Check in those notebooks to restore your progress.")
+    else:
+        notice = (f"Some entries in your progress file {path} were damaged; the file was copied to "
+                  f"{aside.name} and the damaged entries were reset. Nothing you answered is lost: every "
+                  "answer is also saved in the notebook where you gave it, so re-run Check there to restore them.")
     warnings.warn(notice, StoreRecoveredWarning, stacklevel=3)
     return notice
 
 
-def _write(path: Path, data: dict) -> None:
+def _write(path: Path, data: dict, *, locked: bool = True) -> None:
+    """Atomic replace of the store. A store that is a symbolic link is replaced at its
+    target, so the link (to a synced folder, say) keeps working."""
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    _clean_stale(target, all_of_them=locked)
     text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False,
-                                         prefix=path.name + ".", suffix=".tmp")
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False,
+                                         prefix=target.name + ".", suffix=".tmp")
     try:
         with handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, path)
+        os.replace(handle.name, target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
 
 
+def _clean_stale(target: Path, *, all_of_them: bool) -> None:
+    """Remove temporary files of writers that were killed before their rename.
+
+    Under the lock no other writer is between creating and renaming its temporary file,
+    so every one found is stale; without a lock only those over an hour old are removed.
+    """
+    try:
+        with os.scandir(target.parent) as entries:
+            for entry in entries:
+                if not (entry.name.startswith(target.name + ".") and entry.name.endswith(".tmp")):
+                    continue
+                try:
+                    if all_of_them or time.time() - entry.stat(follow_symlinks=False).st_mtime > 3600:
+                        os.unlink(entry.path)
+                except OSError:
+                    continue
+    except OSError:
+        return
+
+
 def load_store() -> dict:
-    """The whole store ({"format", "questions": {id: entry}}); recovers a corrupt file."""
+    """The whole store ({"format", "questions": {id: entry}}); recovers a damaged file.
+
+    Never raises for the file's contents; an OSError is raised only when the store exists
+    but cannot be read at all (no permission), and progress() reports that.
+    """
     path = store_path()
-    if not path.exists():
+    if not os.path.lexists(path):
         return _empty()
-    with _locked(path):
-        data, _ = _read(path)
+    with _locked(path, required=False) as locked:
+        data, notice = _read(path)
+        if notice and locked:
+            with contextlib.suppress(OSError):
+                _write(path, data)
     return data
 
 
 def last_answer(question_id: str):
     """The last recorded raw answer to a question, or None."""
+    return last_entry(question_id)[0]
+
+
+def last_entry(question_id: str) -> tuple:
+    """(last recorded raw answer or None, number of attempts recorded) for one question.
+
+    The entry passes the same checks as a save (_repair), so a damaged one (a count that is
+    text, an answer with NaN inside) is not restored; the file itself is left for the next
+    save to repair and copy aside."""
     path = store_path()
-    if not path.exists():
-        return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return data["questions"][question_id].get("last_answer")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+        data = json.loads(path.read_bytes().decode("utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("questions"), dict):
+            return None, 0
+        entry = _repair(data)["questions"][question_id]
+        return entry.get("last_answer"), entry.get("attempts", 0)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None, 0
 
 
 def record_answer(question_id: str, answer, result) -> str:
@@ -149,14 +291,14 @@ def record_answer(question_id: str, answer, result) -> str:
         notebook = load_bank()["questions"][question_id].get("notebook")
     except (BankError, KeyError, AttributeError):
         notebook = None
-    with _locked(path):
+    with _locked(path) as locked:
         data, notice = _read(path)
         entry = data["questions"].get(question_id, {})
         answer = jsonable(answer)
-        history = [h for h in entry.get("history", []) if isinstance(h, list)][-(HISTORY - 1):]
+        history = entry.get("history", [])[-(HISTORY - 1):]
         entry = {
             "notebook": notebook,
-            "attempts": int(entry.get("attempts", 0) or 0) + 1,
+            "attempts": min(entry.get("attempts", 0) + 1, MAX_ATTEMPTS),
             "correct": result.correct,
             "last_answer": answer,
             "history": [*history, [answer, result.correct]],
@@ -165,7 +307,7 @@ def record_answer(question_id: str, answer, result) -> str:
             entry["word_count"] = result.word_count
         data["questions"][question_id] = entry
         data["format"] = STORE_FORMAT
-        _write(path, data)
+        _write(path, data, locked=locked)
     return notice
 
 
@@ -190,7 +332,7 @@ def summary(notebook: str | None = None):
         auto = q.get("type") in AUTO_CHECKED
         row["auto_checked"] += auto
         entry = store.get(qid)
-        if isinstance(entry, dict) and int(entry.get("attempts", 0) or 0) > 0:
+        if isinstance(entry, dict) and entry.get("attempts", 0) > 0:
             row["answered"] += 1
             row["correct"] += bool(auto and entry.get("correct") is True)
     columns = ["notebook", "questions", "answered", "correct", "auto_checked"]
@@ -277,10 +419,11 @@ def to_do(notebook: str | None = None):
 
 
 class ProgressReport:
-    """progress()'s result: the table (``.table``), what is left (``.todo``) and the chart."""
+    """progress()'s result: the table (``.table``), what is left (``.todo``) and the chart;
+    ``.note`` says why the table is empty when the store or the bank could not be read."""
 
-    def __init__(self, table, figure=None, todo=None):
-        self.table, self.figure, self.todo = table, figure, todo
+    def __init__(self, table, figure=None, todo=None, note: str = ""):
+        self.table, self.figure, self.todo, self.note = table, figure, todo, note
 
     def _todo_groups(self):
         """(notebook, rows to list) for notebooks the student has started or asked about, and
@@ -336,6 +479,8 @@ class ProgressReport:
         return "".join(parts)
 
     def __repr__(self) -> str:
+        if self.note:
+            return "Progress: " + self.note
         if self.table.empty:
             return "Progress: no questions yet."
         text = "Progress by notebook (reflections count as answered; correct counts auto-checked questions)\n"
@@ -346,6 +491,8 @@ class ProgressReport:
         return text
 
     def _repr_html_(self) -> str:
+        if self.note:
+            return f"<p>Progress: {html_escape(self.note)}</p>"
         if self.table.empty:
             return "<p>Progress: no questions yet.</p>"
         html = ("<p><strong>Progress by notebook</strong> (reflections count as answered; "
@@ -383,7 +530,21 @@ def _chart(table):
 
 def progress(notebook: str | None = None) -> ProgressReport:
     """How far you are: questions answered and correct per notebook, as a table and a chart,
-    and which questions are still to do, each with the cell that asks it (a link in JupyterLab)."""
-    table = summary(notebook)
+    and which questions are still to do, each with the cell that asks it (a link in JupyterLab).
+
+    Never raises: if the progress file or the question bank cannot be read, the report says
+    so (your answers are still in the notebooks).
+    """
+    try:
+        table = summary(notebook)
+        todo = to_do(notebook) if not table.empty else None
+    except Exception as err:  # noqa: BLE001 - a lesson must never stop on its progress report
+        import pandas as pd
+
+        empty = pd.DataFrame(columns=["questions", "answered", "correct", "auto_checked"])
+        return ProgressReport(empty, note=(
+            f"your progress could not be read ({type(err).__name__}: {str(err)[:200]}). Your answers are "
+            f"still saved in the notebooks where you gave them; if this persists, set COURSE_HOME to a "
+            f"folder you can write to."))
     figure = _chart(table) if not table.empty else None
-    return ProgressReport(table, figure, to_do(notebook) if not table.empty else None)
+    return ProgressReport(table, figure, todo)

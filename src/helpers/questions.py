@@ -25,7 +25,7 @@ from .sealing import bucket, derive_key, salted_hash, unseal, unwrap_content_key
 
 __all__ = [
     "BankError", "Result", "evaluate", "question", "question_ids", "notebooks", "load_bank",
-    "bank_path", "jsonable", "set_mode", "get_mode", "TYPES", "AUTO_CHECKED",
+    "bank_path", "jsonable", "set_mode", "get_mode", "record_only", "TYPES", "AUTO_CHECKED",
 ]
 
 TYPES = ("single", "multi", "order", "match", "numeric", "text", "reflection")
@@ -106,15 +106,20 @@ class Result:
 
 
 def _result(qid, status, summary, *, q=None, feedback="", explanation="", normalized=None,
-            word_count=None, source_ids=(), verdict=None) -> Result:
+            word_count=None, source_ids=(), fraction=None, hint=False, verdict=None) -> Result:
+    points = float(q.get("points", 0)) if q else 0.0
+    correct = {"correct": True, "incorrect": False}.get(status)
+    score = (points if correct else 0.0) if correct is not None else None
+    if status == "incorrect" and fraction and q.get("partial"):
+        score = round(points * fraction, 2)
+        summary += f" Partial credit: {format_number(Decimal(str(score)))} of {plural_points(points)}."
+    if hint:
+        summary += " Press Hint for a clue."
     parts = [f"{ICONS[status]} {verdict or VERDICTS[status]} - {summary}"]
     if feedback:
         parts.append(feedback)
     if explanation:
         parts.append(("Why: " if status == "correct" else "") + explanation)
-    points = float(q.get("points", 0)) if q else 0.0
-    correct = {"correct": True, "incorrect": False}.get(status)
-    score = (points if correct else 0.0) if correct is not None else None
     return Result(question_id=qid, status=status, correct=correct, message="\n\n".join(parts),
                   feedback=feedback, explanation=explanation, normalized=normalized,
                   points=points, score=score, word_count=word_count,
@@ -163,6 +168,18 @@ _RUNTIME_FIELDS = {
 }
 
 
+# What an on-submit entry keeps: only what the student needs to answer (no key material).
+_DISPLAY_FIELDS = {
+    "single": ("options",), "multi": ("options",), "order": ("items",), "match": ("left", "right"),
+    "numeric": ("unit",), "text": (), "reflection": (),
+}
+
+
+def record_only(q: dict) -> bool:
+    """True for an on-submit question compiled without its key: answers are recorded, not checked."""
+    return q.get("mode") == "on-submit" and "salt" not in q
+
+
 def question(qid: str) -> dict:
     """The compiled entry of one question. LookupError (with close ids) if unknown,
     BankError naming the question and field if the entry is incomplete."""
@@ -190,10 +207,12 @@ def _check_entry(qid: str, q) -> None:
 
     if not isinstance(q, dict) or q.get("type") not in TYPES:
         fail("has no valid 'type'")
-    for name in ("prompt", "salt", "points", *_RUNTIME_FIELDS[q["type"]]):
+    unkeyed = record_only(q)
+    needed = _DISPLAY_FIELDS[q["type"]] if unkeyed else ("salt", *_RUNTIME_FIELDS[q["type"]])
+    for name in ("prompt", "points", *needed):
         if name not in q:
             fail(f"is missing the field {name!r}")
-    if not isinstance(q["salt"], str) or not isinstance(q["points"], (int, float)):
+    if (not unkeyed and not isinstance(q["salt"], str)) or not isinstance(q["points"], (int, float)):
         fail("has a bad 'salt' or 'points'")
     for name in ("options", "items", "left", "right"):
         if name in q and not (isinstance(q[name], list) and q[name] and all(
@@ -262,6 +281,12 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def plural_points(points: float) -> str:
+    """2.0 -> "2 points", 1 -> "1 point", 0.5 -> "0.5 points"."""
+    shown = format_number(Decimal(str(points)))
+    return f"{shown} point{'' if shown == '1' else 's'}"
+
+
 def _ids(q: dict, key: str) -> list[str]:
     return [o.get("id") for o in q.get(key, []) if isinstance(o, dict)]
 
@@ -286,18 +311,28 @@ def _id_list(answer, allowed: list[str], what: str, *, allow_none: bool = False)
     return items, ""
 
 
-def evaluate(question_id, answer) -> Result:
+def evaluate(question_id, answer, *, entry: dict | None = None) -> Result:
     """Check ``answer`` to question ``question_id`` against the bank. Never raises.
 
     Raw answer formats (what the widgets produce and the notebook records hold):
     single: option id (str); multi: list of option ids; order: list of item ids, first
     to last; match: {left_id: right_id}; numeric: a number (or text such as "732,521");
     text and reflection: a string.
+
+    ``entry`` replaces the bank's entry (the grader passes the keyed entry of an on-submit
+    question). An on-submit question without its key is validated and "recorded", never
+    marked; in instructor mode it is checked against the plaintext YAML when that is here.
     """
     qid = question_id if isinstance(question_id, str) else repr(jsonable(question_id))
     qid = qid if len(qid) <= 80 else qid[:80] + "..."
     try:
-        q = question(question_id)
+        if entry is not None:
+            _check_entry(qid, entry)
+            q = entry
+        else:
+            q = question(question_id)
+            if record_only(q) and get_mode() == "instructor":
+                q = _instructor_entry(qid, q)
     except LookupError as err:
         return _result(qid, "unknown", str(err))
     except BankError as err:
@@ -315,29 +350,52 @@ def evaluate(question_id, answer) -> Result:
                                      "Run `course build-bank` or restore question_bank.json.", q=q)
 
 
+def _instructor_entry(qid: str, q: dict) -> dict:
+    """The keyed entry from the instructor's YAML, or the student's entry if it is not here."""
+    try:
+        from .authoring import keyed_entry  # instructor side, only in instructor mode
+
+        return keyed_entry(qid)
+    except Exception:  # noqa: BLE001 - without solutions/ instructor mode records like a student
+        return q
+
+
 def _invalid(qid, q, message) -> Result:
     return _result(qid, "invalid", message, q=q)
 
 
-def _finish(qid, q, form: str, summary_ok: str, summary_wrong: str, *, feedback="", normalized=None) -> Result:
+def _recorded(qid, q, shown: str, normalized) -> Result:
+    """An on-submit answer: accepted as an answer, not marked (no key is here to mark it)."""
+    return _result(qid, "recorded", f"{shown} recorded. In this assignment your teacher marks the "
+                                     "answers after you hand it in; until then you can change yours.",
+                   q=q, normalized=normalized)
+
+
+def _finish(qid, q, form: str, summary_ok: str, summary_wrong: str, *, feedback="", normalized=None,
+            fraction=None) -> Result:
     salt = q["salt"]
     key = unwrap_content_key(salt, form, q["accept"])
     if key is not None:
-        explanation = unseal(q.get("explanation", ""), key) if q.get("explanation") else ""
+        explanation = unseal(q.get("explanation", ""), key, "explanation") if q.get("explanation") else ""
+        if q.get("type") == "single":   # the right option's feedback is sealed with the answer
+            feedback = _option_feedback(q, form, key)
         try:
-            sources = json.loads(unseal(q.get("sources", ""), key) or "[]")
+            sources = json.loads(unseal(q.get("sources", ""), key, "sources") or "[]")
         except ValueError:
             sources = []
         return _result(qid, "correct", summary_ok, q=q, feedback=feedback, explanation=explanation,
                        normalized=normalized, source_ids=[s for s in sources if isinstance(s, str)])
-    if q.get("hints"):
-        summary_wrong += " Press Hint for a clue."
-    return _result(qid, "incorrect", summary_wrong, q=q, feedback=feedback, normalized=normalized)
+    return _result(qid, "incorrect", summary_wrong, q=q, feedback=feedback, normalized=normalized,
+                   fraction=fraction, hint=bool(q.get("hints")))
 
 
-def _option_feedback(q, option_id) -> str:
+def _option_feedback(q, option_id, content_key: bytes | None = None) -> str:
+    """An option's feedback: sealed by its id, or (the right option of a single question)
+    by the content key, which only the right answer unwraps."""
     for option in q["options"]:
         if isinstance(option, dict) and option.get("id") == option_id and option.get("feedback"):
+            if content_key is not None:
+                return unseal(option["feedback"], content_key, "feedback")
             return unseal(option["feedback"], derive_key(q["salt"], "feedback", option_id))
     return ""
 
@@ -353,8 +411,11 @@ def _check_single(qid, q, answer) -> Result:
     if answer not in allowed:
         shown = answer if len(answer) <= 40 else answer[:40] + "..."
         return _invalid(qid, q, f"{shown!r} is not one of the options: {', '.join(allowed)}.")
+    if record_only(q):
+        return _recorded(qid, q, "your choice is", answer)
+    wrong_feedback = _option_feedback(q, answer) if unwrap_content_key(q["salt"], answer, q["accept"]) is None else ""
     return _finish(qid, q, answer, "that is the right option.", "that option is not the best answer.",
-                   feedback=_option_feedback(q, answer), normalized=answer)
+                   feedback=wrong_feedback, normalized=answer)
 
 
 def _check_multi(qid, q, answer) -> Result:
@@ -365,6 +426,8 @@ def _check_multi(qid, q, answer) -> Result:
     selected = sorted(set(chosen), key=allowed.index)
     if not selected:
         return _invalid(qid, q, "Nothing is ticked yet: tick every option that applies.")
+    if record_only(q):
+        return _recorded(qid, q, f"your {plural(len(selected), 'tick')}", selected)
     wrong_ticks = missing = 0
     for option in q["options"]:
         oid = option.get("id")
@@ -381,8 +444,11 @@ def _check_multi(qid, q, answer) -> Result:
     if missing:
         problems.append(f"{plural(missing, 'option that applies is', 'options that apply are')} not ticked")
     summary_wrong = (" and ".join(problems) + ".") if problems else "not quite."
+    right_ticks = len(selected) - wrong_ticks
+    applies = right_ticks + missing
+    fraction = max(0, right_ticks - wrong_ticks) / applies if applies else 0
     return _finish(qid, q, "\x1e".join(selected), "you ticked exactly the options that apply.",
-                   summary_wrong, feedback=feedback, normalized=selected)
+                   summary_wrong, feedback=feedback, normalized=selected, fraction=fraction)
 
 
 def _check_order(qid, q, answer) -> Result:
@@ -398,10 +464,13 @@ def _check_order(qid, q, answer) -> Result:
     repeated = sorted({item for item in placed if placed.count(item) > 1}, key=allowed.index)
     if repeated:
         return _invalid(qid, q, f"Each item goes in one place only; used more than once: {', '.join(repeated)}.")
+    if record_only(q):
+        return _recorded(qid, q, "your order is", placed)
     right = sum(1 for i, (item, mark) in enumerate(zip(placed, q["positions"]))
                 if mark == salted_hash(q["salt"], "position", str(i), item))
     return _finish(qid, q, "\x1e".join(placed), f"all {len(placed)} are in the right order.",
-                   f"{right} of {len(placed)} are in the right place.", normalized=placed)
+                   f"{right} of {len(placed)} are in the right place.", normalized=placed,
+                   fraction=right / len(placed))
 
 
 def _check_match(qid, q, answer) -> Result:
@@ -421,11 +490,14 @@ def _check_match(qid, q, answer) -> Result:
     unmatched = [k for k, v in chosen.items() if v is None]
     if unmatched:
         return _invalid(qid, q, f"Choose a match for every item: {len(lefts) - len(unmatched)} of {len(lefts)} done.")
+    if record_only(q):
+        return _recorded(qid, q, "your matches are", chosen)
     right = sum(1 for left, mark in zip(lefts, q["pairs"])
                 if mark == salted_hash(q["salt"], "pair", left, chosen[left]))
     form = "\x1e".join(f"{k}={chosen[k]}" for k in lefts)
     return _finish(qid, q, form, f"all {len(lefts)} matches are right.",
-                   f"{right} of {len(lefts)} matches are right.", normalized=chosen)
+                   f"{right} of {len(lefts)} matches are right.", normalized=chosen,
+                   fraction=right / len(lefts))
 
 
 def _check_numeric(qid, q, answer) -> Result:
@@ -433,6 +505,11 @@ def _check_numeric(qid, q, answer) -> Result:
     number, problem = to_decimal(answer, unit)
     if problem:
         return _invalid(qid, q, problem)
+    if record_only(q):
+        # shown to 4 decimal places at most (58.333333333333336 reads as 58.3333); kept in full
+        rounded = number if number == number.to_integral_value() else round(number, 4)
+        shown = format_number(rounded) + (f" {unit}" if unit and unit != "%" else unit)
+        return _recorded(qid, q, shown, float(number) if abs(number) < Decimal("1e300") else str(number))
     try:
         step = Decimal(str(q["step"]))
     except (InvalidOperation, ValueError):
@@ -465,6 +542,9 @@ def _check_text(qid, q, answer) -> Result:
     if not form:
         return _invalid(qid, q, "The answer is empty: type a few words.")
     readable = normalize_text(answer)
+    if record_only(q):
+        shown = readable if len(readable) <= 60 else readable[:60] + "..."
+        return _recorded(qid, q, f"\u201c{shown}\u201d", readable)
     feedback = ""
     check = salted_hash(q["salt"], "check", form)
     for mistake in q.get("mistakes", []):
@@ -492,10 +572,16 @@ def _check_reflection(qid, q, answer) -> Result:
     summary = (f"{plural(words, 'word')} recorded. Reflections are not marked automatically: "
                "your instructor reads them.")
     minimum = int(q.get("min_words", 0) or 0)
+    # The model answer comes only once the reflection is a real attempt: shown after one word,
+    # it would be copied instead of thought through. Assignments ship no explanation at all.
+    explanation = str(q.get("explanation", "") or "")
     if words < minimum:
         summary += f" Aim for at least {minimum} words; you can add more and save again."
-    sources = [s for s in q.get("source_ids", []) if isinstance(s, str)]
-    return _result(qid, "recorded", summary, q=q, explanation=str(q.get("explanation", "")),
+        if explanation:
+            summary += " Then you will also see the points a good answer might make."
+        explanation = ""
+    sources = [s for s in q.get("source_ids", []) if isinstance(s, str)] if explanation else []
+    return _result(qid, "recorded", summary, q=q, explanation=explanation,
                    normalized=text, word_count=words, source_ids=sources)
 
 

@@ -16,18 +16,22 @@ import html
 import json
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from . import questions
 from .normalize import word_count
 from .questions import BankError, Result, evaluate, get_mode, jsonable, set_mode
 
-__all__ = ["ask", "check", "question_widget", "set_mode", "RECORD_MIME"]
+__all__ = ["ask", "check", "student_id", "question_widget", "set_mode", "RECORD_MIME", "STUDENT_ID"]
 
 RECORD_MIME = "application/vnd.course.answer+json"
 RECORD_FORMAT = 1
+STUDENT_ID = "student_id"  # reserved record id of the student's identity (no bank id looks like it)
+STUDENT_ID_MAX = 64
 
-# Attempts per question in this kernel session: re-running a cell continues the count, and a
-# fresh kernel (as under nbval) always starts from 1, so recorded outputs stay deterministic.
+# Attempts per question seen in this kernel session. The count itself lives in the progress
+# store (a restart continues it); this is the fallback when the store cannot be written. Runs
+# under nbval and `make execute` start from an empty store, so recorded outputs stay the same.
 _ATTEMPTS: dict[str, int] = {}
 
 # The widget last shown for each question id (kernel-side handle for scripted checks and tests).
@@ -162,9 +166,46 @@ def _ordinal(n: int) -> str:
 # Saving an answer (notebook record + progress store)
 
 
-def _save(question_id: str, raw, result: Result) -> tuple[int, str]:
-    """Count the attempt and write the progress store; returns (attempt, note for the student)."""
-    attempt = _ATTEMPTS.get(question_id, 0) + 1
+def _stored(question_id: str) -> tuple:
+    """(last answer, attempts) from the progress store; (None, 0) if none or unreadable."""
+    try:
+        from .progress import last_entry
+
+        return last_entry(question_id)
+    except Exception:  # noqa: BLE001 - a damaged store is reported when answering, not here
+        return None, 0
+
+
+class Saved(NamedTuple):
+    """What _save did: the attempt number and answer the notebook record must now show."""
+
+    attempt: int
+    answer: object
+    note: str = ""              # for the student: a store problem
+    refused: Result | None = None  # set when the attempt limit kept the answer from counting
+
+
+def _save(question_id: str, raw, result: Result, limit=None) -> Saved:
+    """Count the attempt and write the progress store.
+
+    Attempts are counted in the progress store, so a restarted kernel continues the count. The
+    same answer as the last one recorded (Run All after a restart re-runs every check()) is
+    not a new attempt: it keeps its number and is not written again. With a ``limit`` (the
+    assignment's max_attempts), a new answer after the last attempt is refused and the last
+    recorded answer stands.
+    """
+    previous, stored = _stored(question_id)
+    done = max(stored, _ATTEMPTS.get(question_id, 0))
+    if done and previous is not None and jsonable(raw) == previous:
+        _ATTEMPTS[question_id] = done
+        return Saved(done, previous)
+    if isinstance(limit, int) and not isinstance(limit, bool) and 0 < limit <= done:
+        message = (f"\u26a0 No attempts left - you have used all {limit} attempts at this question, so this "
+                   f"answer was not recorded. Your answer from attempt {done} stands: it is the one your "
+                   "teacher sees.")
+        return Saved(done, previous, refused=Result(question_id=question_id, status="invalid", correct=None,
+                                                    message=message))
+    attempt = done + 1
     _ATTEMPTS[question_id] = attempt
     try:
         from .progress import record_answer
@@ -173,7 +214,7 @@ def _save(question_id: str, raw, result: Result) -> tuple[int, str]:
     except Exception as err:  # noqa: BLE001 - a full disk must not lose the notebook record
         note = (f"Your progress file could not be updated ({type(err).__name__}: {err}). "
                 "The answer is still recorded in this notebook; save it.")
-    return attempt, note
+    return Saved(attempt, raw, note)
 
 
 def _recorded_answer(result: Result, raw):
@@ -185,6 +226,45 @@ def _recorded_answer(result: Result, raw):
 
 # --------------------------------------------------------------------------------------
 # The widget
+
+
+def _hints_html(hints: list, shown: int) -> str:
+    """The first ``shown`` hints (one more per press of Hint), or a note that there is none."""
+    if not hints:
+        return ('<div class="course-hint"><p>There is no hint for this question: '
+                're-read the section above.</p></div>')
+    html_ = "".join(f"<p><strong>Hint {n}:</strong></p>{_markdown(h)}" if len(hints) > 1
+                    else f"<p><strong>Hint:</strong></p>{_markdown(h)}"
+                    for n, h in enumerate(hints[:shown], 1))
+    if len(hints) > 1 and shown == len(hints):
+        html_ += "<p><em>That was the last hint.</em></p>"
+    return f'<div class="course-hint" role="note">{html_}</div>'
+
+
+@lru_cache(maxsize=1)
+def _hint_class():
+    import ipywidgets as w
+
+    class HintButton(w.VBox):
+        """check()'s Hint button: check() has no question widget, and its hints must not be lost."""
+
+        def __init__(self, question_id: str, hints: list):
+            super().__init__()
+            self.qid, self.hints, self.hints_shown = question_id, list(hints), 0
+            self.add_class("course-question")
+            self.hint_button = w.Button(description="Hint", tooltip=f"Show a hint for {question_id}")
+            self.hint_box = w.HTML(value="")
+            self.hint_button.on_click(self._on_hint)
+            self.children = [self.hint_button, self.hint_box]
+
+        def _on_hint(self, _button=None):
+            self.hints_shown = min(self.hints_shown + 1, len(self.hints))
+            self.hint_box.value = _hints_html(self.hints, self.hints_shown)
+
+        def __repr__(self) -> str:
+            return f"Hint button for {self.qid} (interactive)"
+
+    return HintButton
 
 
 @lru_cache(maxsize=1)
@@ -272,7 +352,7 @@ def _widget_class():
                 tooltip="Save your reflection" if is_reflection else "Check your answer")
             # No icons: a screen reader would read the icon's glyph as part of the button's name.
             self.hint_button = w.Button(description="Hint", tooltip="Show a hint")
-            self.attempts_label = w.Label(value="Attempts: 0")
+            self.attempts_label = w.Label(value=_attempts_text(q, 0))
             self.hint_box = w.HTML(value="")
             self.feedback = w.HTML(value='<div class="course-feedback" role="status" aria-live="polite"></div>')
             self.check_button.on_click(self._on_check)
@@ -329,7 +409,7 @@ def _widget_class():
             if kind == "single":
                 choose(self.inputs[0], raw if isinstance(raw, str) else None)
             elif kind == "multi":
-                chosen = set(raw) if isinstance(raw, (list, tuple, set)) else set()
+                chosen = {v for v in raw if isinstance(v, str)} if isinstance(raw, (list, tuple, set)) else set()
                 for option, box in zip(self.q["options"], self.inputs):
                     box.value = option["id"] in chosen
             elif kind == "order":
@@ -352,11 +432,11 @@ def _widget_class():
                 result = evaluate(self.qid, raw)
                 notes = ()
                 if result.assessed:
-                    kept = _recorded_answer(result, raw)
-                    attempt, note = _save(self.qid, kept, result)
-                    self.record = _publish(record_bundle(self.qid, attempt, kept), self.record)
-                    self.attempts_label.value = f"Attempts: {attempt}"
-                    notes = (note,) if note else ()
+                    saved = _save(self.qid, _recorded_answer(result, raw), result, self.q.get("max_attempts"))
+                    self.record = _publish(record_bundle(self.qid, saved.attempt, saved.answer), self.record)
+                    self.attempts_label.value = _attempts_text(self.q, saved.attempt)
+                    result = saved.refused or result
+                    notes = (saved.note,) if saved.note else ()
                 self.feedback.value = _feedback_html(result, notes)
             except Exception as err:  # noqa: BLE001 - last resort: a lesson must never crash
                 self.feedback.value = (f'<div class="course-feedback" role="alert"><p><strong>\u26a0 Something '
@@ -365,17 +445,8 @@ def _widget_class():
 
         def _on_hint(self, _button=None):
             hints = self.q.get("hints", []) if self.q else []
-            if not hints:
-                self.hint_box.value = ('<div class="course-hint"><p>There is no hint for this question: '
-                                       're-read the section above.</p></div>')
-                return
             self.hints_shown = min(self.hints_shown + 1, len(hints))
-            shown = "".join(f"<p><strong>Hint {n}:</strong></p>{_markdown(h)}" if len(hints) > 1
-                            else f"<p><strong>Hint:</strong></p>{_markdown(h)}"
-                            for n, h in enumerate(hints[: self.hints_shown], 1))
-            if len(hints) > 1 and self.hints_shown == len(hints):
-                shown += "<p><em>That was the last hint.</em></p>"
-            self.hint_box.value = f'<div class="course-hint" role="note">{shown}</div>'
+            self.hint_box.value = _hints_html(hints, self.hints_shown)
 
         # -- text form for nbval ------------------------------------------------------
         def __repr__(self) -> str:
@@ -392,28 +463,118 @@ def question_widget(question_id):
 
 
 def ask(question_id) -> None:
-    """Show question ``question_id`` with its answer record. Example: ``ask("start.disputed")``."""
+    """Show question ``question_id`` with its answer record. Example: ``ask("start.disputed")``.
+
+    If your progress file holds an answer to it (you answered before a restart), that answer
+    is filled in and recorded in this notebook again, with its attempt count, so Restart and
+    Run All followed by Save keeps every answer.
+    """
     widget = question_widget(question_id)
     _SHOWN[widget.qid] = widget
     _show(widget)
-    if widget.q is not None:
-        previous = _previous_answer(widget.qid)
-        if previous is not None:
+    if widget.q is None:
+        return
+    previous, attempts = _stored(widget.qid)
+    if previous is not None:
+        try:
             widget.set_answer(previous)
-            widget.feedback.value = ('<div class="course-feedback" role="status"><p><em>Your earlier '
-                                     'answer is filled in from your progress file. Press '
-                                     f'{"Save" if widget.q["type"] == "reflection" else "Check"} to '
-                                     'record it in this notebook.</em></p></div>')
+        except Exception:  # noqa: BLE001 - a damaged progress file must not break the lesson
+            previous = None
+    if previous is None:
         widget.record = _publish(record_bundle(widget.qid))
+        return
+    attempt = max(attempts, _ATTEMPTS.get(widget.qid, 0), 1)
+    _ATTEMPTS[widget.qid] = attempt
+    widget.attempts_label.value = _attempts_text(widget.q, attempt)
+    widget.record = _publish(record_bundle(widget.qid, attempt, previous))
+    widget.feedback.value = ('<div class="course-feedback" role="status"><p><em>Your earlier answer is '
+                             f'filled in from your progress file and recorded in this notebook again '
+                             f'(attempt {attempt}). To change it, edit it and press '
+                             f'{"Save" if widget.q["type"] == "reflection" else "Check"}.</em></p></div>')
 
 
-def _previous_answer(question_id: str):
-    try:
-        from .progress import last_answer
+def _attempts_text(q, attempt: int) -> str:
+    limit = q.get("max_attempts") if isinstance(q, dict) else None
+    return f"Attempts: {attempt} of {limit}" if isinstance(limit, int) and limit > 0 else f"Attempts: {attempt}"
 
-        return last_answer(question_id)
-    except Exception:  # noqa: BLE001 - a damaged store is reported when answering, not here
-        return None
+
+def _clean_student_id(raw) -> tuple[str, str]:
+    """(the id as one line, problem message or "")."""
+    if not isinstance(raw, str):
+        return "", "Type your student id as text."
+    text = " ".join(raw.split())
+    if not text:
+        return "", "The box is empty: type the student id your teacher gave you."
+    if len(text) > STUDENT_ID_MAX:
+        return "", f"That is {len(text)} characters; a student id has at most {STUDENT_ID_MAX}."
+    return text, ""
+
+
+@lru_cache(maxsize=1)
+def _student_id_class():
+    import ipywidgets as w
+
+    class StudentIdWidget(w.VBox):
+        """The exercise's first cell: the student id, recorded and restored like an answer."""
+
+        qid = STUDENT_ID
+
+        def __init__(self):
+            super().__init__()
+            self.record = None
+            self.add_class("course-question")
+            self.add_class("course-student-id")
+            self.box = w.Text(value="", description="Your student id:", placeholder="as your teacher gave it",
+                              style={"description_width": "initial"}, continuous_update=False)
+            self.save_button = w.Button(description="Save", button_style="primary",
+                                        tooltip="Save your student id in this notebook")
+            self.feedback = w.HTML(value='<div class="course-feedback" role="status" aria-live="polite"></div>')
+            self.save_button.on_click(self._on_save)
+            self.children = [w.HBox([self.box, self.save_button]), self.feedback]
+
+        def _say(self, text: str, status: str) -> None:
+            colour = _COLOURS.get(status, "#E69F00")
+            role = "alert" if status == "invalid" else "status"
+            self.feedback.value = (f'<div class="course-feedback course-{status}" role="{role}" aria-live="polite" '
+                                   f'style="border-left: 6px solid {colour}; padding-left: 0.6em"><p>{_esc(text)}</p></div>')
+
+        def _on_save(self, _button=None):
+            text, problem = _clean_student_id(self.box.value)
+            if problem:
+                self._say(f"\u26a0 {problem}", "invalid")
+                return
+            result = Result(question_id=STUDENT_ID, status="recorded", correct=None, message="")
+            saved = _save(STUDENT_ID, text, result)
+            self.record = _publish(record_bundle(STUDENT_ID, saved.attempt, text), self.record)
+            self._say(f"\u270e Saved - student id {text} is recorded in this notebook. {saved.note}".strip(),
+                      "recorded")
+
+        def __repr__(self) -> str:
+            return "Student id (interactive)"
+
+    return StudentIdWidget
+
+
+def student_id() -> None:
+    """Ask for the student's id (first cell of every exercise): typed once, saved like an answer.
+
+    The grader puts it in the gradebook's first column. Like ask(), it fills in and records
+    again the id kept in the progress file, so a restarted notebook keeps it.
+    """
+    widget = _student_id_class()()
+    _SHOWN[STUDENT_ID] = widget
+    _show(widget)
+    previous, attempts = _stored(STUDENT_ID)
+    text, problem = _clean_student_id(previous)
+    if previous is None or problem:
+        widget.record = _publish(record_bundle(STUDENT_ID))
+        return
+    attempt = max(attempts, _ATTEMPTS.get(STUDENT_ID, 0), 1)
+    _ATTEMPTS[STUDENT_ID] = attempt
+    widget.box.value = text
+    widget.record = _publish(record_bundle(STUDENT_ID, attempt, text))
+    widget._say(f"Your student id {text} is filled in from your progress file and recorded in this "
+                "notebook. If it is not yours, type yours and press Save.", "recorded")
 
 
 class Feedback:
@@ -432,21 +593,27 @@ class Feedback:
 def check(question_id, value) -> None:
     """Check a value you computed, e.g. ``check("start.gap", my_result)``.
 
-    Shows the same feedback as the widget's Check button and records the answer in this
-    notebook and in your progress file.
+    Shows the same feedback as the widget's Check button, with a Hint button unless the answer
+    is right, and records the answer in this notebook and in your progress file.
     """
     try:
         result = evaluate(question_id, value)
     except Exception as err:  # noqa: BLE001 - evaluate() never raises; belt and braces
         result = Result(question_id=str(question_id), status="error", correct=None,
                         message=f"\u26a0 Something went wrong - {type(err).__name__}: {err}")
+    try:
+        q = questions.question(question_id)
+    except Exception:  # noqa: BLE001 - an unknown id is already in result's message
+        q = None
     notes: tuple = ()
     record = None
     if result.assessed:
-        kept = _recorded_answer(result, value)
-        attempt, note = _save(result.question_id, kept, result)
-        notes = (note,) if note else ()
-        record = record_bundle(result.question_id, attempt, kept)
+        saved = _save(result.question_id, _recorded_answer(result, value), result, q.get("max_attempts") if q else None)
+        notes = (saved.note,) if saved.note else ()
+        result = saved.refused or result
+        record = record_bundle(result.question_id, saved.attempt, saved.answer)
     _show(Feedback(result, notes))
+    if q is not None and q.get("hints") and result.correct is not True:
+        _show(_hint_class()(result.question_id, q["hints"]))
     if record is not None:
         _publish(record)

@@ -1,9 +1,11 @@
 """An exercise notebook handed in after answering in the browser gets the score it should.
 
 The test takes a real notebook from exercises/ (the first that asks a typed question, a
-single-choice question and a reflection), answers the typed one rightly, the choice wrongly
-and writes a short reflection, saves with Ctrl+S and grades the saved file with `course
-grade`. The expected score comes from the question bank, not from the notebook.
+single-choice question and a reflection), saves a student id in its first cell, answers the
+typed one rightly, the choice wrongly and writes a short reflection, saves with Ctrl+S and
+grades the saved file with `course grade`. The expected score comes from the plaintext
+question bank, not from the notebook. In an on-submit assignment both answers only show
+"recorded"; the grade tells them apart.
 """
 import csv
 import json
@@ -49,6 +51,14 @@ def test_exercise_answered_in_the_browser_gets_the_expected_grade(page, lab, que
     notebook = open_notebook(page, lab, "hand-in/anna-submission.ipynb", "grading")
     notebook.run_all()
     assert notebook.error_outputs() == [], f"{exercise.name} does not run cleanly as handed out"
+    on_submit = json.loads(exercise.read_text(encoding="utf-8"))["metadata"]["course"].get("feedback") == "on-submit"
+    shown_right = ".course-feedback.course-" + ("recorded" if on_submit else "correct")
+    shown_wrong = ".course-feedback.course-" + ("recorded" if on_submit else "incorrect")
+
+    identity = notebook.question("student_id")
+    identity.get_by_role("textbox", name="Your student id:").fill("anna-17")
+    identity.get_by_role("button", name=SAVE).click()
+    expect(identity).to_contain_text("Answer record for student_id: attempt 1", timeout=STEP)
 
     right = question_bank[typed]["answer"]
     question = notebook.question(typed)
@@ -56,7 +66,7 @@ def test_exercise_answered_in_the_browser_gets_the_expected_grade(page, lab, que
     box.fill(str(right[0] if isinstance(right, list) else right))
     box.press("Enter")
     question.get_by_role("button", name=CHECK).click()
-    expect(question.locator(".course-feedback.course-correct")).to_be_visible(timeout=STEP)
+    expect(question.locator(shown_right)).to_be_visible(timeout=STEP)
 
     entry = question_bank[choice]
     wrong = next(o for o in entry["options"] if o["id"] != entry["answer"])
@@ -64,14 +74,14 @@ def test_exercise_answered_in_the_browser_gets_the_expected_grade(page, lab, que
     label = " ".join(re.sub(r"[*`]", "", wrong["text"]).split())
     question.get_by_role("radio", name=label, exact=True).check()
     question.get_by_role("button", name=CHECK).click()
-    expect(question.locator(".course-feedback.course-incorrect")).to_be_visible(timeout=STEP)
+    expect(question.locator(shown_wrong)).to_be_visible(timeout=STEP)
 
     question = notebook.question(essay)
     question.get_by_role("textbox", name="Your reflection:").fill(REFLECTION)
     question.get_by_role("button", name=SAVE).click()
     expect(question).to_contain_text(f"Answer record for {essay}: attempt 1", timeout=STEP)
 
-    wanted = {typed, choice, essay}
+    wanted = {"student_id", typed, choice, essay}
     notebook.save(submission, until=lambda nb: wanted <= {r["question"] for r in answer_records(nb)
                                                          if r.get("attempt")})
 
@@ -84,7 +94,7 @@ def test_exercise_answered_in_the_browser_gets_the_expected_grade(page, lab, que
     points = {q: float(e.get("points", 1)) for q, e in question_bank.items()
               if q.startswith(assignment + ".") and e["type"] != "reflection"}
     assert row["errors"] == ""
-    assert row["assignment"] == assignment
+    assert (row["student_id"], row["file"], row["assignment"]) == ("anna-17", "anna-submission.ipynb", assignment)
     assert float(row["score"]) == points[typed]
     assert float(row["max_score"]) == sum(points.values())
     assert float(row[typed]) == points[typed]

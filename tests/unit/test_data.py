@@ -114,7 +114,7 @@ def test_required_and_enum_constraints(package):
 
 def test_wrong_header_is_reported(package):
     (package / "events.csv").write_text(EVENTS.replace("delegates", "delegate"))
-    with pytest.raises(data.DataFileError, match="missing column\\(s\\) delegates; unexpected column\\(s\\) delegate"):
+    with pytest.raises(data.DataFileError, match="missing column\\(s\\) delegates; unexpected column\\(s\\) 'delegate'"):
         data.load("events")
 
 
@@ -134,6 +134,120 @@ def test_missing_or_corrupt_datapackage(package):
         data.load("events")
 
 
+# --- damaged files: each a DataFileError naming file, row, column and the fix -------------
+
+@pytest.mark.parametrize("column, bad, expected", [
+    ("day", "1021-03-08", "row 1, column 'day': '1021-03-08' is outside the dates"),
+    ("day", "2921-03-08", "row 1, column 'day': '2921-03-08' is outside the dates"),
+    ("day", "1921-02-30", "row 1, column 'day': '1921-02-30' is not a date"),
+    ("delegates", "12345678901234567890", "row 1, column 'delegates': '12345678901234567890' is too large"),
+    ("delegates", "1_0", "row 1, column 'delegates': '1_0' is not a whole number"),
+    ("share", "nan", "row 1, column 'share': 'nan' is not a number"),
+    ("share", "-inf", "row 1, column 'share': '-inf' is not a number"),
+    ("share", "1e999", "row 1, column 'share': '1e999' is too large"),
+    ("event_id", "ten\x00th", "row 1, column 'event_id': the cell contains a NUL"),
+])
+def test_damaged_cells_name_file_row_column_and_fix(package, column, bad, expected):
+    rows = EVENTS.splitlines()
+    header = rows[0].split(",")
+    cells = rows[1].split(",")
+    cells[header.index(column)] = bad
+    (package / "events.csv").write_text("\n".join([rows[0], ",".join(cells), *rows[2:]]) + "\n")
+    with pytest.raises(data.DataFileError, match="events.csv") as err:
+        data.load("events")
+    assert expected in str(err.value) and "git checkout -- " in str(err.value)
+
+
+def test_constraints_minimum_and_unique(package):
+    package_json = json.loads((package / "datapackage.json").read_text())
+    fields = package_json["resources"][1]["schema"]["fields"]
+    fields[3]["constraints"] = {"minimum": 0}
+    fields[0]["constraints"] = {"required": True, "unique": True}
+    (package / "datapackage.json").write_text(json.dumps(package_json))
+    (package / "events.csv").write_text(EVENTS.replace(",694,", ",-5,"))
+    with pytest.raises(data.DataFileError, match="row 1, column 'delegates': '-5' is below the minimum of 0"):
+        data.load("events")
+    (package / "events.csv").write_text(EVENTS.replace("eleventh", "tenth"))
+    with pytest.raises(data.DataFileError, match="row 2, column 'event_id': 'tenth' already appears in row 1"):
+        data.load("events")
+
+
+def test_a_header_without_rows_is_an_error(package):
+    (package / "events.csv").write_text(EVENTS.splitlines()[0] + "\n")
+    with pytest.raises(data.DataFileError, match="events.csv has a header but no rows"):
+        data.load("events")
+
+
+def test_excel_csv_with_bom_and_crlf_loads_the_same(package):
+    before = data.load("events")
+    (package / "events.csv").write_bytes(b"\xef\xbb\xbf" + EVENTS.replace("\n", "\r\n").encode())
+    pd.testing.assert_frame_equal(data.load("events"), before)
+
+
+def test_spaces_around_a_column_name_are_named(package):
+    (package / "events.csv").write_text(EVENTS.replace("event_id,", "event_id ,", 1))
+    with pytest.raises(data.DataFileError, match="column 'event_id' has extra spaces around its name"):
+        data.load("events")
+
+
+def test_a_csv_that_is_a_folder_or_unreadable(package, monkeypatch):
+    (package / "events.csv").unlink()
+    (package / "events.csv").mkdir()
+    with pytest.raises(data.DataFileError, match="events.csv is a folder"):
+        data.load("events")
+    real_open = data.Path.open
+
+    def refuse(self, *args, **kwargs):
+        if self.name == "sources.csv":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+    monkeypatch.setattr(data.Path, "open", refuse)
+    with pytest.raises(data.DataFileError, match="sources.csv cannot be read \\(Permission denied\\)"):
+        data.load("sources")
+
+
+@pytest.mark.parametrize("damage, expected", [
+    (lambda p: '{"resources": [' + "9" * 5000 + "]}", "is not valid JSON"),
+    (lambda p: '{"resources": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+    (lambda p: {**p, "resources": [3]}, "resource 1: is not an object"),
+    (lambda p: {**p, "resources": [{k: v for k, v in p["resources"][0].items() if k != "path"}]}, "has no path"),
+    (lambda p: {**p, "resources": [{k: v for k, v in p["resources"][0].items() if k != "schema"}]},
+     "has no schema"),
+    (lambda p: {**p, "resources": [{**p["resources"][0], "schema": {"fields": [{"type": "string"}]}}]},
+     "field 1 has no name"),
+    (lambda p: {**p, "resources": [{**p["resources"][0], "path": ["a.csv", "b.csv"]}]}, "a list of paths"),
+    (lambda p: {**p, "resources": [{**p["resources"][0], "name": None}]}, "has no name"),
+], ids=["huge-int", "deep", "not-object", "no-path", "no-schema", "field-no-name", "multipart", "no-name"])
+def test_damaged_datapackage_is_a_clear_error(package, damage, expected):
+    changed = damage(PACKAGE)
+    (package / "datapackage.json").write_text(changed if isinstance(changed, str) else json.dumps(changed))
+    with pytest.raises(data.DataFileError, match="datapackage.json") as err:
+        data.load("sources")
+    assert expected in str(err.value)
+
+
+@pytest.mark.parametrize("path", ["../outside.csv", "/etc/passwd", "sub/../../outside.csv", "link.csv"])
+def test_resource_paths_stay_inside_the_datasets_folder(package, path, tmp_path_factory, monkeypatch):
+    outside = package.parent / "outside.csv"
+    outside.write_text("root:x:0:0:secret\n")
+    (package / "link.csv").symlink_to(outside)
+    changed = json.loads(json.dumps(PACKAGE))
+    changed["resources"][0]["path"] = path
+    (package / "datapackage.json").write_text(json.dumps(changed))
+    opened = []
+    real_open = data.Path.open
+    monkeypatch.setattr(data.Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k))
+    with pytest.raises(data.DataFileError, match="datasets folder") as err:
+        data.load("sources")
+    assert "secret" not in str(err.value) and [p.name for p in opened if p.suffix == ".csv"] == []
+
+
+@pytest.mark.parametrize("name", [None, ["events"], 3, {"a": 1}])
+def test_odd_table_names(package, name):
+    with pytest.raises(data.UnknownTableError, match="Available tables: events, sources"):
+        data.load(name)
+
+
 def test_cite_formats_one_or_several_sources(package):
     text = data.cite("lenin-cw")
     assert text == "[lenin-cw] Lenin, V. I. (1965). Collected Works vol. 32. Progress. https://www.marxists.org/"
@@ -147,3 +261,9 @@ def test_cite_unknown_id_suggests_close_ones(package):
         data.cite("lenin-cv")
     with pytest.raises(LookupError, match="needs a source id"):
         data.cite("")
+
+
+def test_every_name_lessons_import_from_helpers_exists():
+    import helpers
+
+    assert [name for name in helpers.__all__ if not hasattr(helpers, name)] == []

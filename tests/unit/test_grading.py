@@ -188,6 +188,20 @@ def test_the_assignment_comes_from_metadata_not_the_file_name(bank, tmp_path):
         "unknown assignment 'a9': the question bank has no questions a9.*"]
 
 
+def test_student_id_attempts_and_questions_shown_but_never_answered(bank, tmp_path):
+    nb = notebook(record("student_id", None, 0), record("a0.pick", None, 0), record("a0.reflect", None, 0),
+                  record("a0.total", None, 0), record("a0.total", 4321, 2))
+    sub = grade_file(write(tmp_path / "s.ipynb", nb), "s")
+    assert sub.student_id == "" and sub.errors == []
+    assert sub.unanswered == ["student_id", "a0.pick", "a0.reflect"]  # a0.total was answered after all
+    assert sub.attempts == {"a0.total": 2} and sub.answers == {"a0.total": 4321}
+    nb = notebook(record("student_id", "  Anna\tK.  "), record("a0.pick", "beta", 4))
+    sub = grade_file(write(tmp_path / "t.ipynb", nb), "t")
+    assert (sub.student_id, sub.unanswered, sub.attempts) == ("Anna K.", [], {"a0.pick": 4})
+    sub = grade_file(write(tmp_path / "u.ipynb", notebook(record("student_id", ["x"]))), "u")
+    assert sub.student_id == "" and "student id is not usable" in sub.errors[0]
+
+
 # --- files that cannot be graded get a row and grading goes on --------------------------
 
 def test_bad_files_get_error_rows_and_grading_continues(bank, tmp_path):
@@ -220,10 +234,10 @@ def test_bad_files_get_error_rows_and_grading_continues(bank, tmp_path):
     out, refl = tmp_path / "gradebook.csv", tmp_path / "reflections.csv"
     assert grading.main([str(folder), "--out", str(out), "--reflections", str(refl)]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert [r["submission"] for r in rows] == [
+    assert [r["file"] for r in rows] == [
         "a_good.ipynb", "b_truncated.ipynb", "c_corrupt.ipynb", "d_empty.ipynb", "e_binary.ipynb",
         "f_list.ipynb", "g_foreign.ipynb", "group b/h_malformed.ipynb", "i_oversize.ipynb"]
-    errors = {r["submission"]: r["errors"] for r in rows}
+    errors = {r["file"]: r["errors"] for r in rows}
     assert errors["a_good.ipynb"] == ""
     assert "truncated" in errors["b_truncated.ipynb"]
     assert "corrupt" in errors["c_corrupt.ipynb"]
@@ -236,7 +250,7 @@ def test_bad_files_get_error_rows_and_grading_continues(bank, tmp_path):
     for words in ("cell 1: an answer record that is not a JSON object", "cell 2: an answer record without a question id",
                   "cell 3: the answer record for a0.rows has no answer field", "cell 4: its outputs are damaged"):
         assert words in malformed
-    by_name = {r["submission"]: r for r in rows}
+    by_name = {r["file"]: r for r in rows}
     assert (by_name["a_good.ipynb"]["score"], by_name["a_good.ipynb"]["max_score"]) == ("5", "5")
     # the malformed file still counts its good records (the one in the broken cell is lost)
     assert by_name["group b/h_malformed.ipynb"]["score"] == "4"
@@ -265,18 +279,21 @@ def test_a_missing_folder_is_reported(tmp_path, capsys):
 
 def test_gradebook_and_reflections_csv(bank, tmp_path):
     folder = tmp_path / "in"
-    write(folder / "zoe.ipynb", notebook(*right_answers(**{"a0.pick": "alpha", "a0.reflect": None})))
+    write(folder / "zoe.ipynb", notebook(record("student_id", " s-042 "), record("a0.pick", "beta", 1),
+                                         *right_answers(**{"a0.pick": "alpha", "a0.reflect": None}),
+                                         record("a0.total", 4321, 3)))
     write(folder / "=cmd.ipynb", notebook(*right_answers(**{"a0.reflect": "=HYPERLINK(\"x\") is a formula\nsecond line"})))
     out = tmp_path / "gradebook.csv"
     assert grading.main([str(folder), "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8").splitlines() == [
-        "submission,assignment,score,max_score,a0.total,a0.pick,a0.rows,a0.word,errors",
-        "'=cmd.ipynb,a0,5,5,1,1,2,1,",
-        "zoe.ipynb,a0,4,5,1,0,2,1,",
+        "student_id,file,assignment,score,max_score,a0.total,a0.pick,a0.rows,a0.word,unanswered,"
+        "a0.total attempts,a0.pick attempts,a0.rows attempts,a0.word attempts,errors",
+        ",'=cmd.ipynb,a0,5,5,1,1,2,1,,1,1,1,1,",
+        "s-042,zoe.ipynb,a0,4,5,1,0,2,1,,3,1,1,1,",
     ]
     rows = list(csv.DictReader((tmp_path / "gradebook_reflections.csv").open(encoding="utf-8")))
-    assert [(r["submission"], r["question"], r["points"], r["words"]) for r in rows] == [
-        ("'=cmd.ipynb", "a0.reflect", "3", "7"), ("zoe.ipynb", "a0.reflect", "3", "0")]
+    assert [(r["student_id"], r["file"], r["question"], r["points"], r["words"]) for r in rows] == [
+        ("", "'=cmd.ipynb", "a0.reflect", "3", "7"), ("s-042", "zoe.ipynb", "a0.reflect", "3", "0")]
     assert rows[0]["text"] == "'=HYPERLINK(\"x\") is a formula\nsecond line"
     assert rows[1]["text"] == ""
 

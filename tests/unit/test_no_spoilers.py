@@ -31,7 +31,11 @@ EXERCISES = ROOT / "exercises"
 HEX = re.compile(r"^(?:[0-9a-f]{2})*$")
 # Fields students are meant to read; everything else in an auto-checked entry must be hex.
 SHOWN = {"type", "notebook", "prompt", "points", "hints", "source_ids", "salt", "unit", "tolerance",
-         "step", "min_words"}
+         "step", "min_words", "mode", "max_attempts", "partial"}
+# An on-submit question ships only what a student needs to answer it: no hash, no sealed text.
+ON_SUBMIT_FIELDS = {"type", "notebook", "prompt", "points", "hints", "mode", "max_attempts", "partial",
+                    "options", "items", "left", "right", "unit", "min_words"}
+HEX64 = re.compile(r"\b[0-9a-f]{64,}\b")
 SHOWN_IN_ENTRIES = {"id", "text"}
 FORBIDDEN_NAMES = re.compile(r"^(answer|answers|key|keys|correct|solution|solutions|is_correct|"
                              r"accepted_answers|plaintext)$", re.I)
@@ -129,18 +133,46 @@ def student_files(package=PACKAGE, exercises=EXERCISES, extra=()):
         for path in sorted(folder.rglob("*")):
             if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".png"):
                 continue
-            name = str(path.relative_to(ROOT))
+            name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
             try:
                 text = _python_strings(path) if path.suffix == ".py" else path.read_text(encoding="utf-8")
             except (UnicodeDecodeError, SyntaxError):
                 continue
             if path.name == "question_bank.json":
                 files += bank_texts(json.loads(text), name)
-            elif folder == exercises:
-                files.append((name, text, set(re.findall(r"[\"']([a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)+)[\"']", text))))
+            elif folder == exercises and path.suffix == ".ipynb":
+                files.append((name, *notebook_text(text)))
             else:
                 files.append((name, text, None))
     return files + list(extra)
+
+
+QUOTED_ID = re.compile(r"[\"']([a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)+)[\"']")
+
+
+def _joined(value) -> str:
+    """A notebook field as text: a string, a list of strings (nbformat's lines) or JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "".join(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def notebook_text(raw: str) -> tuple[str, set]:
+    """(text, scope) of a notebook as a student reads it: every cell's source and every output
+    (streams and each data type), with JSON's escaping undone, so ``ask("a5.levy-thesis")`` is found
+    as written and a key with quotes or non-ASCII letters in it is found too. The scope is the
+    question ids quoted anywhere in it (the cells that ask them, the answer records)."""
+    nb = json.loads(raw)
+    parts = [_joined(nb.get("metadata", {}))]
+    for cell in nb.get("cells", []):
+        parts += [_joined(cell.get("source", "")), _joined(cell.get("metadata", {}))]
+        for output in cell.get("outputs", []):
+            parts += [_joined(output.get("text", "")), _joined(output.get("traceback", []))]
+            parts += [_joined(data) for data in output.get("data", {}).values()]
+    text = "\n".join(parts)
+    return text, set(QUOTED_ID.findall(text))
 
 
 def bank_texts(bank: dict, name: str):
@@ -216,3 +248,104 @@ def test_every_fixture_key_has_searchable_forms(qid):
     q = next(q for _, q in authoring.read_sources(FIXTURES) if q["id"] == qid)
     kinds = {kind for kind, _ in key_forms(q)}
     assert kinds - {"prose"}, qid
+
+
+# --- what the seal does and does not do (see helpers.sealing) --------------------------
+
+def _real():
+    bank = json.loads((PACKAGE / "question_bank.json").read_text(encoding="utf-8"))["questions"]
+    return bank, {q["id"]: q for _, q in authoring.read_sources(REAL_SOURCES)}
+
+
+def test_no_two_sealed_texts_share_a_keystream():
+    """XOR of the sealed explanation and sources used to cancel the keystream and show the
+    explanation (with the answer in it) without any guessing."""
+    from helpers.sealing import derive_key, subkey, _keystream
+    bank, yaml = _real()
+    for qid, entry in bank.items():
+        if entry["type"] not in questions.AUTO_CHECKED or questions.record_only(entry):
+            continue
+        xored = bytes(a ^ b for a, b in zip(bytes.fromhex(entry["explanation"]), bytes.fromhex(entry["sources"])))
+        plain = yaml[qid]["explanation"].strip().encode("utf-8")
+        sources = json.dumps(list(yaml[qid].get("source_ids", []))).encode("utf-8")
+        # with one keystream, xored == plain XOR sources (zero-padded) at every byte
+        same = bytes(a ^ b for a, b in zip(plain, sources.ljust(len(plain), b"\0")))
+        assert xored[:len(same)] != same, qid
+        key = derive_key(entry["salt"], "content", "x")
+        assert _keystream(subkey(key, "explanation"), 64) != _keystream(subkey(key, "sources"), 64)
+
+
+def test_the_right_options_feedback_does_not_open_with_its_public_id():
+    from helpers.sealing import derive_key, unseal
+    bank, yaml = _real()
+    singles = [qid for qid, q in bank.items() if q["type"] == "single" and not questions.record_only(q)]
+    assert singles
+    for qid in singles:
+        right = yaml[qid]["answer"]
+        written = next((o.get("feedback") or "").strip() for o in yaml[qid]["options"] if o["id"] == right)
+        sealed = next(o["feedback"] for o in bank[qid]["options"] if o["id"] == right)
+        assert unseal(sealed, derive_key(bank[qid]["salt"], "feedback", right)) != written or not written, qid
+        result = questions.evaluate(qid, right)
+        assert result.correct and (written in result.message), qid
+
+
+def test_salts_come_from_the_whole_question_not_its_id():
+    from helpers.sealing import question_salt
+    bank, yaml = _real()
+    for qid, entry in bank.items():
+        if questions.record_only(entry):   # an on-submit entry has no salt at all
+            assert "salt" not in entry, qid
+            continue
+        assert entry["salt"] != question_salt(qid), qid
+        assert entry["salt"] == question_salt(qid, yaml[qid])
+    q = dict(next(iter(yaml.values())))
+    changed = {**q, "answer": "something else"}
+    assert question_salt(q["id"], q) != question_salt(q["id"], changed)
+
+
+def test_on_submit_assignments_ship_no_answer_material():
+    """Every question of a1-a5 is on-submit: its compiled entry holds nothing to check an answer
+    with (no salt, hash or sealed text), and no student file holds a hash of any of them."""
+    bank = json.loads((PACKAGE / "question_bank.json").read_text(encoding="utf-8"))["questions"]
+    assignment = {qid: q for qid, q in bank.items() if re.match(r"a\d+\.", qid)}
+    assert assignment and all(q.get("mode") == "on-submit" for q in assignment.values())
+    for qid, q in assignment.items():
+        assert set(q) <= ON_SUBMIT_FIELDS, (qid, set(q) - ON_SUBMIT_FIELDS)
+        for entries in (q.get(name, []) for name in ("options", "items", "left", "right")):
+            assert all(set(entry) == {"id", "text"} for entry in entries), qid
+        assert not HEX64.search(json.dumps(q)), f"{qid}: a hash or sealed text in the student bank"
+        assert "explanation" not in q, f"{qid}: an assignment never ships its explanation or marking guide"
+    for path in sorted(EXERCISES.glob("*.ipynb")):
+        assert not HEX64.search(path.read_text(encoding="utf-8")), f"{path.name}: a hash or sealed text"
+    # and no explanation, option feedback or mistake feedback of theirs is anywhere a student looks
+    qs = [q for _, q in authoring.read_sources(REAL_SOURCES) if q["id"] in assignment]
+    texts = [t for q in qs for t in [q.get("explanation", ""), q.get("guidance", ""),
+                                     *(o.get("feedback", "") for o in q.get("options", [])),
+                                     *(m["feedback"] for m in q.get("mistakes", []))] if len(t) >= 30]
+    files = student_files()
+    for text in texts:
+        needle = " ".join(text.split())[:60]
+        assert not [name for name, body, _ in files if needle in " ".join(body.split())], needle
+
+
+def test_the_scanner_finds_a_leak_planted_in_an_exercise(tmp_path):
+    """Each exercise is read as a notebook, so its asked ids are in scope although the file
+    stores them as \\"a5.levy-thesis\\"; a key planted in a markdown cell or in an output is found."""
+    qs = [q for _, q in authoring.read_sources(REAL_SOURCES)]
+    clean = student_files(package=tmp_path / "no-package")
+    assert clean and all(scope for _, _, scope in clean), "an exercise without any question id in scope"
+    assert leaks(qs, clean) == []
+    q = next(q for q in qs if q["id"] == "a5.levy-thesis")
+    plant = f'The historian you want is {q["answer"]}.'
+    for where in ("markdown", "output"):
+        folder = tmp_path / where
+        folder.mkdir()
+        nb = json.loads((EXERCISES / "a5_lenin_enrollment.ipynb").read_text(encoding="utf-8"))
+        if where == "markdown":
+            nb["cells"].append({"cell_type": "markdown", "id": "planted", "metadata": {}, "source": [plant]})
+        else:
+            code = next(c for c in nb["cells"] if c["cell_type"] == "code" and '"a5.levy-thesis"' in "".join(c["source"]))
+            code["outputs"] = [{"output_type": "stream", "name": "stdout", "text": [plant + "\n"]}]
+        (folder / "a5_lenin_enrollment.ipynb").write_text(json.dumps(nb, indent=1), encoding="utf-8")
+        found = leaks(qs, student_files(package=tmp_path / "no-package", exercises=folder))
+        assert any(f.startswith("a5.levy-thesis: text key") for f in found), (where, found)

@@ -65,9 +65,11 @@ def test_odd_answers_are_stored_as_json(home):
 def test_corrupt_store_is_moved_aside(home, content):
     home.mkdir(parents=True)
     (home / "progress.json").write_bytes(content)
-    if content.startswith(b'{"format": 1'):  # readable, one damaged entry: dropped quietly
-        answer("fx.single", "kept")
+    if content.startswith(b'{"format": 1'):  # readable, one damaged entry: copied aside and dropped
+        with pytest.warns(store.StoreRecoveredWarning, match="damaged"):
+            answer("fx.single", "kept")
         assert store.load_store()["questions"]["fx.single"]["attempts"] == 1
+        assert (home / "progress.json.corrupt-1").read_bytes() == content
         return
     with pytest.warns(store.StoreRecoveredWarning, match=r"corrupt-1.*also saved in the notebook"):
         notice = answer("fx.single", "kept")
@@ -222,3 +224,140 @@ def test_progress_is_the_helpers_function():
     import helpers
 
     assert helpers.progress is store.progress
+
+
+# --- damaged contents and unfriendly places: repaired, never raised into a lesson ---------
+
+GOOD_ENTRY = {"notebook": "90_fixture", "attempts": 2, "correct": True, "last_answer": "kept",
+              "history": [["typo", False], ["kept", True]]}
+
+
+@pytest.mark.parametrize("damage", [
+    {"attempts": "two"}, {"attempts": float("nan")}, {"attempts": float("inf")}, {"attempts": -3},
+    {"attempts": 10 ** 30}, {"attempts": True}, {"history": 3}, {"history": None}, {"history": [1, [2]]},
+    {"correct": "yes"}, {"word_count": "many"}, {"last_answer": float("nan")}, {"notebook": [1]},
+], ids=repr)
+def test_damaged_contents_are_copied_aside_and_repaired(home, damage):
+    home.mkdir(parents=True)
+    broken = {**GOOD_ENTRY, **damage}
+    original = json.dumps({"format": 1, "questions": {"fx.single": broken, "fx.text": GOOD_ENTRY}})
+    (home / "progress.json").write_text(original, encoding="utf-8")
+    with pytest.warns(store.StoreRecoveredWarning, match="corrupt-1"):
+        report = store.progress()
+    assert not report.note and report.table.loc["90_fixture", "answered"] >= 1
+    assert (home / "progress.json.corrupt-1").read_text(encoding="utf-8") == original  # nothing destroyed
+    assert store.load_store()["questions"]["fx.text"] == GOOD_ENTRY  # the sound entry is kept
+    answer("fx.single", "kept")   # and saving works from then on
+    entry = store.load_store()["questions"]["fx.single"]
+    assert entry["correct"] is True and entry["last_answer"] == "kept"
+    assert isinstance(entry["attempts"], int) and isinstance(entry["history"], list)
+    assert not [p.name for p in home.iterdir() if p.name.startswith("progress.json.corrupt-2")]
+
+
+def test_deeply_nested_store_is_moved_aside(home):
+    home.mkdir(parents=True)
+    (home / "progress.json").write_text('{"questions": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    with pytest.warns(store.StoreRecoveredWarning):
+        answer("fx.single", "kept")
+    assert store.load_store()["questions"]["fx.single"]["attempts"] == 1
+    assert store.last_answer("fx.single") == "kept"
+
+
+def test_a_folder_named_progress_json_is_moved_aside(home):
+    (home / "progress.json").mkdir(parents=True)
+    (home / "progress.json" / "inside.txt").write_text("kept", encoding="utf-8")
+    with pytest.warns(store.StoreRecoveredWarning):
+        assert not store.progress().note
+    assert (home / "progress.json.corrupt-1" / "inside.txt").read_text(encoding="utf-8") == "kept"
+    answer("fx.single", "kept")
+    assert store.load_store()["questions"]["fx.single"]["attempts"] == 1
+
+
+def test_read_only_store_can_still_be_read(home):
+    answer("fx.single", "kept")
+    import builtins
+    real_open = builtins.open
+
+    def read_only(file, mode="r", *args, **kwargs):
+        if any(flag in mode for flag in "wax+"):
+            raise OSError(30, "Read-only file system")
+        return real_open(file, mode, *args, **kwargs)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(builtins, "open", read_only)
+        assert store.load_store()["questions"]["fx.single"]["attempts"] == 1
+        report = store.progress()
+        assert not report.note and report.table.loc["90_fixture", "answered"] == 1
+        with pytest.raises(OSError):   # a save fails (the widget reports it), the store is untouched
+            answer("fx.single", "again")
+    assert store.load_store()["questions"]["fx.single"]["attempts"] == 1
+
+
+def test_an_unreadable_store_is_reported_not_raised(home, monkeypatch):
+    answer("fx.single", "kept")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+    monkeypatch.setattr(store.Path, "read_bytes", refuse)
+    report = store.progress()
+    assert "could not be read (PermissionError" in report.note
+    assert "could not be read" in repr(report) and "<p>Progress:" in report._repr_html_()
+
+
+def test_no_home_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv("COURSE_HOME", raising=False)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+    monkeypatch.setattr(store.Path, "home", staticmethod(no_home))
+    monkeypatch.setattr(store.tempfile, "gettempdir", lambda: str(tmp_path))
+    with pytest.warns(store.StoreRecoveredWarning, match="no home folder"):
+        answer("fx.single", "kept")
+    with pytest.warns(store.StoreRecoveredWarning):
+        assert store.progress().table.loc["90_fixture", "answered"] == 1
+    assert list(tmp_path.glob("course-*/progress.json"))
+
+
+def test_a_symlinked_store_keeps_its_link(home, tmp_path):
+    synced = tmp_path / "synced"
+    synced.mkdir()
+    home.mkdir(parents=True)
+    (home / "progress.json").symlink_to(synced / "progress.json")
+    answer("fx.single", "typo")
+    answer("fx.single", "kept")
+    assert (home / "progress.json").is_symlink()
+    assert json.loads((synced / "progress.json").read_text(encoding="utf-8"))["questions"]["fx.single"]["attempts"] == 2
+
+
+def test_temporary_files_of_a_killed_writer_are_cleaned(home):
+    answer("fx.single", "typo")
+    for n in range(3):   # what kill -9 between writing and renaming leaves behind
+        (home / f"progress.json.killed{n}.tmp").write_text("{" * 1000, encoding="utf-8")
+    (home / "notes.tmp").write_text("not ours", encoding="utf-8")
+    answer("fx.single", "kept")
+    assert sorted(p.name for p in home.iterdir()) == ["notes.tmp", "progress.json", "progress.json.lock"]
+
+
+def test_kill_9_during_writes_leaves_no_temporary_files(home, fixture_bank):
+    """Real kills: a writer is killed mid-loop a few times; the next save leaves one clean store."""
+    import signal
+    import subprocess
+    import time
+
+    home.mkdir(parents=True)
+    code = ("import sys; sys.modules.pop('helpers', None)\n"
+            "from helpers import progress as _; import importlib; p = importlib.import_module('helpers.progress')\n"
+            "from helpers.questions import evaluate\n"
+            "big = 'x' * 200_000\n"
+            "while True: p.record_answer('fx.text', big, evaluate('fx.text', 'Lenin'))\n")
+    env = {**os.environ, "COURSE_HOME": str(home), "COURSE_QUESTION_BANK": str(fixture_bank)}
+    for _ in range(5):
+        proc = subprocess.Popen([sys.executable, "-c", code], env=env)
+        deadline = time.monotonic() + 60
+        while not (home / "progress.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    answer("fx.single", "kept")
+    assert not [p.name for p in home.iterdir() if p.name.endswith(".tmp")]
+    assert store.load_store()["questions"]["fx.single"]["attempts"] == 1

@@ -5,6 +5,7 @@ would get: the widget, the answer record and each update of that record. One tes
 end runs a real kernel (nbclient) to show that the display update lands in the saved file.
 """
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -281,6 +282,11 @@ def test_attempts_continue_when_the_cell_is_rerun(screen):
     second = shown(screen, "fx.single")
     assert second.inputs[0].value == "typo"  # earlier answer restored from the progress store
     assert "earlier answer is filled in" in second.feedback.value
+    assert second.attempts_label.value == "Attempts: 1"
+    assert screen.last_record == {"format": 1, "question": "fx.single", "attempt": 1, "answer": "typo"}
+    second.check_button.click()  # the same answer again is not a new attempt
+    assert second.attempts_label.value == "Attempts: 1"
+    second.inputs[0].value = "kept"
     second.check_button.click()
     assert second.attempts_label.value == "Attempts: 2"
     assert progress_module.load_store()["questions"]["fx.single"]["attempts"] == 2
@@ -296,6 +302,17 @@ def test_earlier_answer_is_restored(screen, qid):
     assert again.answer() == widget.answer()
 
 
+@pytest.mark.parametrize("qid", ["fx.single", "fx.multi", "fx.order", "fx.match", "fx.numeric", "fx.text"])
+@pytest.mark.parametrize("stored", [[[1]], [{}], {"a": [1]}, 5, float("nan"), [None, ["x"]]], ids=repr)
+def test_a_damaged_stored_answer_never_stops_ask(screen, qid, stored):
+    home = Path(os.environ["COURSE_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    entry = {"notebook": "90_fixture", "attempts": 1, "correct": False, "last_answer": stored, "history": []}
+    (home / "progress.json").write_text(json.dumps({"format": 1, "questions": {qid: entry}}), encoding="utf-8")
+    widget = shown(screen, qid)
+    assert widget.q is not None
+
+
 def test_check_a_computed_value(screen):
     widgets.check("fx.numeric", np.float64(694 / (694 + 296)))
     feedback = screen.shown[-1]
@@ -306,8 +323,13 @@ def test_check_a_computed_value(screen):
     assert record[widgets.RECORD_MIME] == {"format": 1, "question": "fx.numeric", "attempt": 1,
                                            "answer": pytest.approx(0.70101, abs=1e-4)}
     assert record["text/plain"].startswith("Answer record for fx.numeric: attempt 1, answer 0.7010")
+    assert not any(type(w).__name__ == "HintButton" for w in screen.shown), "no hint after a right answer"
     widgets.check("fx.numeric", 70.1)
-    assert "percentage" in repr(screen.shown[-1])
+    feedback, hint = screen.shown[-2:]
+    assert "percentage" in repr(feedback) and "Press Hint" in repr(feedback)
+    assert repr(hint) == "Hint button for fx.numeric (interactive)"  # the hint the message points to
+    hint.hint_button.click()
+    assert "Hint" in hint.hint_box.value and widgets._markdown(questions.question("fx.numeric")["hints"][0]) in hint.hint_box.value
     assert screen.records[-1][widgets.RECORD_MIME]["attempt"] == 2
 
 
@@ -321,7 +343,7 @@ def test_check_a_computed_value(screen):
 ])
 def test_check_bad_values(screen, qid, value, message):
     widgets.check(qid, value)
-    assert message in repr(screen.shown[-1])
+    assert message in repr(screen.shown[0])  # then, for a known question with hints, its Hint button
     assert screen.records == []
 
 
@@ -376,3 +398,50 @@ def test_recorded_answer_reaches_the_saved_notebook(fixture_bank, tmp_path, monk
                                            "answer": "Shlyapnikov"}
     assert text(record["text/plain"]) == 'Answer record for fx.text: attempt 1, answer "Shlyapnikov"'
     assert saved["cells"][1]["outputs"] == []
+
+
+# --- the student id (first cell of every exercise) ----------------------------------------
+
+def test_student_id_is_recorded_and_restored(screen):
+    widgets.student_id()
+    widget = screen.shown[-1]
+    assert repr(widget) == "Student id (interactive)" and widget.box.description.strip()
+    assert screen.last_record == {"format": 1, "question": "student_id", "attempt": 0, "answer": None}
+    widget.box.value = "   "
+    widget.save_button.click()
+    assert "empty" in widget.feedback.value and screen.updates == []
+    widget.box.value = "x" * 65
+    widget.save_button.click()
+    assert "at most 64" in widget.feedback.value and screen.updates == []
+    widget.box.value = "  s-2024\t017 "
+    widget.save_button.click()
+    assert "Saved" in widget.feedback.value
+    assert screen.last_record == {"format": 1, "question": "student_id", "attempt": 1, "answer": "s-2024 017"}
+    widgets.student_id()  # the cell runs again (Restart and Run All): the id comes back and is recorded
+    again = screen.shown[-1]
+    assert again.box.value == "s-2024 017" and "filled in" in again.feedback.value
+    assert screen.records[-1][widgets.RECORD_MIME] == {"format": 1, "question": "student_id", "attempt": 1,
+                                                       "answer": "s-2024 017"}
+
+
+def test_a_short_reflection_does_not_reveal_the_model_answer(screen):
+    widget = shown(screen, "fx.reflection")
+    minimum = widget.q["min_words"]
+    assert widget.q["explanation"], "the fixture reflection has a model answer to hide"
+    widget.inputs[0].value = "Because."
+    widget.check_button.click()
+    assert "Saved" in widget.feedback.value and f"at least {minimum} words" in widget.feedback.value
+    assert widgets._markdown(widget.q["explanation"]) not in widget.feedback.value
+    widget.inputs[0].value = " ".join(["word"] * minimum)
+    widget.check_button.click()
+    assert widgets._markdown(widget.q["explanation"]) in widget.feedback.value
+
+
+def test_a_damaged_stored_answer_is_not_restored(screen):
+    """A progress file holding an answer the widget cannot show: the question starts empty."""
+    path = progress_module.store_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"format": 1, "questions": {"fx.multi": {"attempts": "two", "last_answer": [[1], {}]}}}),
+                    encoding="utf-8")
+    widget = shown(screen, "fx.multi")
+    assert widget.answer() == [] and screen.last_record["attempt"] == 0

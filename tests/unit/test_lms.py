@@ -1,0 +1,184 @@
+"""`course grade --roster --lms canvas|moodle`: import files in each LMS's documented format.
+
+The headers are checked against the formats as their documentation gives them:
+* Canvas (gradebook import, the same layout as Canvas's gradebook export): the columns
+  "Student, ID, SIS User ID, SIS Login ID, Section", then "<assignment name> (<assignment
+  id>)", and an optional second row whose first cell is "    Points Possible";
+* Moodle (Grade administration > Import > CSV file): any identity column the teacher maps
+  to a user field on upload ("Email address" to useremail, "ID number" to useridnumber),
+  then one column per grade item.
+The instructor guide cites the pages.
+"""
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import grading, lms
+from class_submissions import make_class
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "assignment" / "solutions"
+CANVAS_DOCUMENTED = "Student,ID,SIS User ID,SIS Login ID,Section"
+
+
+@pytest.fixture
+def bank(assignment_bank, monkeypatch):
+    monkeypatch.setenv("COURSE_QUESTION_BANK", str(assignment_bank))
+
+
+@pytest.fixture
+def seminar(bank, tmp_path):
+    """Six hand-ins of a0 (s001-s006) and a roster of s001-s005 plus s007, who handed in nothing;
+    s006 is not on the roster and s002 handed in twice."""
+    make_class(tmp_path / "in", FIXTURE / "a0_fixture.ipynb", FIXTURE / "question-bank", count=6, seed=4)
+    twice = next((tmp_path / "in").rglob("s002.ipynb"))
+    (tmp_path / "in" / "late").mkdir()
+    (tmp_path / "in" / "late" / "s002.ipynb").write_bytes(twice.read_bytes())
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name,email,sis_id,section\n"
+                      + "".join(f"s00{i},\"Student, No{i}\",s{i}@example.edu,10{i},Sec {i % 2}\n" for i in (1, 2, 3, 4, 5, 7)),
+                      encoding="utf-8")
+    return tmp_path, roster
+
+
+def grade(tmp_path, *extra):
+    return grading.main([str(tmp_path / "in"), "--out", str(tmp_path / "gradebook.csv"), *extra])
+
+
+def rows(path):
+    with Path(path).open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def scores(tmp_path):
+    """student id -> its scores, from the gradebook itself."""
+    out = {}
+    for row in csv.DictReader((tmp_path / "gradebook.csv").open(encoding="utf-8", newline="")):
+        if row["file"]:
+            out.setdefault(row["student_id"], []).append(row["score"])
+    return out
+
+
+def test_canvas_file_has_the_documented_layout(seminar):
+    tmp_path, roster = seminar
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas", "--canvas-id", "a0=48213") == 0
+    table = rows(tmp_path / "gradebook_canvas.csv")
+    assert ",".join(table[0][:5]) == CANVAS_DOCUMENTED
+    assert table[0][5:] == ["a0 (48213)"]
+    assert table[1] == ["    Points Possible", "", "", "", "", "5"]
+    got = {row[0]: row for row in table[2:]}
+    assert list(got) == [f"Student, No{i}" for i in (1, 2, 3, 4, 5, 7)]   # roster order, every student
+    by_id = scores(tmp_path)
+    for i in (1, 3, 4, 5):
+        assert got[f"Student, No{i}"] == [f"Student, No{i}", "", f"10{i}", "", f"Sec {i % 2}", by_id[f"s00{i}"][0]]
+    assert got["Student, No2"][5] == ""          # two files: no guessed score
+    assert got["Student, No7"][5] == ""          # no file
+    assert (tmp_path / "gradebook_canvas.csv").read_bytes().count(b"\r\n") == len(table)
+
+
+def test_canvas_without_an_id_makes_a_new_column(seminar, capsys):
+    tmp_path, roster = seminar
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas") == 0
+    assert rows(tmp_path / "gradebook_canvas.csv")[0][5:] == ["a0"]
+    out = capsys.readouterr().out
+    assert "Canvas will create a new assignment" in out
+    assert "no file, empty cell: Student, No7" in out and "two files under one id, empty cell: Student, No2" in out
+    assert "not in the file (id not on the roster): section-1/s006.ipynb" in out
+
+
+def test_moodle_file_has_an_identity_column_and_one_column_per_assignment(seminar):
+    tmp_path, roster = seminar
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "moodle") == 0
+    table = rows(tmp_path / "gradebook_moodle.csv")
+    assert table[0] == ["Email address", "a0"]
+    by_id = scores(tmp_path)
+    assert table[1] == ["s1@example.edu", by_id["s001"][0]]
+    assert [r[0] for r in table[1:]] == [f"s{i}@example.edu" for i in (1, 2, 3, 4, 5, 7)]
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "moodle", "--lms-key", "sis_id",
+                 "--lms-out", str(tmp_path / "m2.csv")) == 0
+    assert rows(tmp_path / "m2.csv")[0] == ["ID number", "a0"]
+    assert rows(tmp_path / "m2.csv")[1][0] == "101"
+
+
+def test_the_gradebook_gets_names_and_flags(seminar):
+    tmp_path, roster = seminar
+    assert grade(tmp_path, "--roster", str(roster)) == 0
+    book = list(csv.DictReader((tmp_path / "gradebook.csv").open(encoding="utf-8", newline="")))
+    assert {"name", "email", "sis_id", "section"} <= set(book[0])
+    assert len(book) == 7 + 1                     # 7 files and s007, who handed in nothing
+    errors = " | ".join(r["errors"] for r in book)
+    assert "'s006' is not on the roster roster.csv" in errors
+    assert "decide which file counts" in errors and "but no file of a0 was handed in" in errors
+    assert not (tmp_path / "gradebook_canvas.csv").exists()
+
+
+def test_nothing_is_overwritten_without_force(seminar, capsys):
+    tmp_path, roster = seminar
+    target = tmp_path / "gradebook_canvas.csv"
+    target.write_text("the file I uploaded last week\n", encoding="utf-8")
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas") == 2
+    assert "already exists; use --force" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "the file I uploaded last week\n"
+    assert not (tmp_path / "gradebook.csv").exists()          # refused before anything was written
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas", "--force") == 0
+    assert rows(target)[0][:5] == CANVAS_DOCUMENTED.split(",")
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--lms", "canvas"], "--lms needs --roster"),
+    (["--roster", "{roster}", "--lms", "canvas", "--assignment", "a9"], "unknown assignment 'a9'"),
+    (["--roster", "{roster}", "--lms", "canvas", "--canvas-id", "a9=12"], "unknown assignment 'a9'"),
+    (["--roster", "{roster}", "--lms", "canvas", "--canvas-id", "a0"], "write ASSIGNMENT=ID"),
+    (["--roster", "{roster}", "--lms", "canvas", "--canvas-id", "a0=abc"], "write ASSIGNMENT=ID"),
+    (["--roster", "{roster}", "--assignment", "a0"], "add --lms canvas or --lms moodle"),
+    (["--roster", "{missing}"], "no such roster file"),
+])
+def test_bad_requests_are_refused_before_writing(seminar, capsys, extra, message):
+    tmp_path, roster = seminar
+    extra = [e.format(roster=roster, missing=tmp_path / "missing.csv") for e in extra]
+    assert grade(tmp_path, *extra) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "gradebook.csv").exists()
+
+
+def test_a_bad_roster_names_file_and_row(seminar, capsys):
+    tmp_path, roster = seminar
+    roster.write_text("student_id,name,email,sis_id,section\ns1,A,a@x,1,M\ns1,B,b@x,2,M\n", encoding="utf-8")
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "moodle") == 2
+    assert "roster.csv, row 3: student_id 's1' is already used on row 2" in capsys.readouterr().err
+
+
+def test_an_assignment_with_no_hand_ins_gets_an_empty_column(seminar):
+    tmp_path, roster = seminar
+    for path in (tmp_path / "in").rglob("*.ipynb"):
+        path.unlink()
+    (tmp_path / "in" / "foreign.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}), encoding="utf-8")
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas") == 2    # nothing graded, nothing named
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas", "--assignment", "a0") == 0
+    table = rows(tmp_path / "gradebook_canvas.csv")
+    assert table[0][5:] == ["a0"] and all(row[5] == "" for row in table[1:])
+
+
+def test_the_title_comes_from_the_exercise_students_saw():
+    nb = json.loads(next((ROOT / "exercises").glob("a3_*.ipynb")).read_text(encoding="utf-8"))
+    assert lms.assignment_title("a3") == "A3: " + nb["metadata"]["course"]["title"]
+    assert lms.assignment_title("a0") == "a0"
+
+
+def test_two_assignments_two_columns_and_a_double_blanks_only_its_own(tmp_path):
+    from helpers.roster import join, read_roster
+
+    roster = tmp_path / "r.csv"
+    roster.write_text("student_id,name,email,sis_id,section\nu1,Ann,a@x,11,M\nu2,Bo,b@x,12,M\n", encoding="utf-8")
+    header = ["student_id", "file", "assignment", "score", "max_score", "errors"]
+    rows = [dict(zip(header, r)) for r in [("u1", "1.ipynb", "a1", "5", "6", ""), ("u1", "2.ipynb", "a3", "4", "6", ""),
+                                           ("u1", "3.ipynb", "a3", "6", "6", ""), ("u2", "4.ipynb", "a1", "2", "6", "")]]
+    joined = join(header, rows, read_roster(roster))
+    export = lms.build(joined, "moodle", ["a1", "a3"], titles={"a1": "A1", "a3": "A3"})
+    assert export.header == ["Email address", "A1", "A3"]
+    assert export.rows == [["a@x", "5", ""], ["b@x", "2", ""]]
+    assert [s.student_id for s in export.ambiguous] == ["u1"] and export.no_file == []
+    canvas = lms.build(joined, "canvas", ["a1", "a3"], titles={"a1": "A1", "a3": "A3"}, canvas_ids={"a3": "77"})
+    assert canvas.header[5:] == ["A1", "A3 (77)"] and canvas.rows[0][5:] == ["6", "6"]
