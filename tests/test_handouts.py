@@ -38,8 +38,10 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def plain():
-    from helpers.authoring import read_sources
+    from helpers.authoring import read_sources, sources_dir
 
+    if not sources_dir().is_dir():  # a student copy (course export-student) has no keys
+        pytest.skip("the answer keys need solutions/question-bank (the instructor copy)")
     return {q["id"]: q for _, q in read_sources()}
 
 

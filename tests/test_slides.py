@@ -162,6 +162,8 @@ def test_a_long_cell_continues_on_sub_slides_and_long_tables_are_cut():
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_speaker_notes_come_from_the_guide_for_every_lesson(path, fake_reveal, tmp_path):
+    if not build_slides.GUIDE.is_file():  # a student copy (course export-student) has no guide
+        pytest.skip("speaker notes come from instructors/guide.md (the instructor copy)")
     notes = build_slides.speaker_notes(path.stem)
     assert notes, f"instructors/guide.md has no section naming `{path.name}` with prompts and misconceptions"
     assert "**Discussion.**" in notes and "**Misconceptions.**" in notes

@@ -9,6 +9,8 @@ feedback). What is skipped, and why:
 * a number or text answer that is itself course material, found in datasets/ or in a
   lesson notebook: many questions ask the student to find exactly that value there (694
   delegates, the historian Hatch), so its presence is the lesson, not a leak;
+* a number inside an essay's length range ("150-250 words") or a reflection's min_words:
+  a word count, not an answer;
 * an answer that only occurs inside a question id (an id naming its own answer is a spoiler
   that test_no_spoilers reports, so none is left; the skip keeps this test about the copy).
 Explanations, feedback, match pairs and orders are never skipped: they exist only in the key.
@@ -26,6 +28,9 @@ from test_no_spoilers import _pattern, key_forms
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "solutions" / "question-bank"
+# Word counts, not answers: an essay's length range ("150-250 words"; \n inside JSON) and
+# a reflection's "min_words" in the compiled bank.
+WORD_RANGE = re.compile(r"\b\d+\s*[-\u2013]\s*\d+(?:\s|\\n)+words\b|\"min_words\":\s*\d+")
 QUESTION_ID = re.compile(r"""["'\\]+[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9_-]+)+["'\\]+""")
 
 
@@ -59,7 +64,7 @@ def leaks(files: dict[str, str]) -> tuple[list[str], int, list[str]]:
                 continue
             searched += 1
             for name, text in files.items():
-                if pattern.search(QUESTION_ID.sub(" ", text) if kind == "text" else text):
+                if pattern.search(QUESTION_ID.sub(" ", text) if kind == "text" else WORD_RANGE.sub(" ", text)):
                     found.append(f"{q['id']}: {kind} key {form!r} in {name}")
     return found, searched, skipped
 
