@@ -94,7 +94,7 @@ def engine_milliseconds(repeats: int = 50) -> tuple[float, float]:
 
 def grading_rate(count: int = 200) -> tuple[float, float]:
     from bench_grading import _sources, make_submissions
-    from helpers import grading
+    from course import grading
 
     with tempfile.TemporaryDirectory(prefix="bench-course-") as tmp:
         tmp = Path(tmp)

@@ -52,7 +52,8 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     import helpers  # noqa: F401 - what a lesson's first cell pays
     import_ms = (time.perf_counter() - start) * 1000
-    from helpers import authoring, questions, widgets
+    from helpers import questions, widgets
+    from course import authoring
 
     Path(os.environ["COURSE_QUESTION_BANK"]).write_text(
         authoring.dumps(authoring.build_bank(FIXTURES, check_sources=False)), encoding="utf-8")

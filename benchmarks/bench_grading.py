@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers import authoring, grading
+from course import authoring, grading
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "assignment" / "solutions"
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(graded) / cpu:.0f} per CPU second (steadier on a shared machine)")
 
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "helpers.cli", "grade", str(folder),
+        subprocess.run([sys.executable, "-m", "course.cli", "grade", str(folder),
                         "--out", str(tmp / "gradebook2.csv")], check=True, stdout=subprocess.DEVNULL)
         outer = time.perf_counter() - start
         print(f"`course grade` command: {outer:.2f} s wall, {args.count / outer:.0f} submissions/s "

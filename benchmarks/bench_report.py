@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests" / "unit"))
 
 from class_submissions import make_class  # noqa: E402  (the generator lives with the tests)
 
-from helpers import report  # noqa: E402
+from course import report  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,11 +52,11 @@ def main(argv: list[str] | None = None) -> int:
         command = []
         for i in range(args.repeat):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "helpers.cli", "report", str(tmp / "in"),
+            subprocess.run([sys.executable, "-m", "course.cli", "report", str(tmp / "in"),
                             "--out", str(tmp / f"cmd-{i}")], check=True, capture_output=True)
             command.append(time.perf_counter() - start)
         floors = {}
-        for label, code in (("pandas + matplotlib + helpers", "import helpers.report, matplotlib.pyplot"),
+        for label, code in (("pandas + matplotlib + helpers", "import course.report, matplotlib.pyplot"),
                             ("yaml (the grader reads the YAML key of on-submit assignments)",
                              "import yaml")):
             times = []

@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from helpers.printed import markdown_html, question_html, question_ids_in
+from course.printed import markdown_html, question_html, question_ids_in
 from helpers.questions import BankError, question_ids
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ def _letters(q: dict) -> str:
 
 
 def _key_html(q: dict) -> str:
-    from helpers.authoring import instructor_answer
+    from course.authoring import instructor_answer
 
     parts = [f"<p><strong>Answer.</strong> {html.escape(_letters(q) + instructor_answer(q['id']))}</p>"]
     if q.get("explanation"):
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"handouts: no such notebook: {', '.join(missing)}", file=sys.stderr)
         return 2
     try:
-        from helpers.authoring import read_sources
+        from course.authoring import read_sources
         plain = {q["id"]: q for _, q in read_sources()}
     except BankError as err:
         plain = None

@@ -33,7 +33,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import SlidesExporter
 
-from helpers.printed import markdown_html, question_html, question_ids_in
+from course.printed import markdown_html, question_html, question_ids_in
 
 TEMPLATES = Path(__file__).resolve().parent / "nbconvert-templates"
 REVEAL_FILES = {

@@ -38,7 +38,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def plain():
-    from helpers.authoring import read_sources, sources_dir
+    from course.authoring import read_sources, sources_dir
 
     if not sources_dir().is_dir():  # a student copy (course export-student) has no keys
         pytest.skip("the answer keys need solutions/question-bank (the instructor copy)")
@@ -68,7 +68,7 @@ def test_the_handout_has_every_question_whole_with_room_to_answer_and_no_answers
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_the_key_gives_each_answer_with_its_explanation(path, built, plain):
-    from helpers.authoring import instructor_answer
+    from course.authoring import instructor_answer
     from helpers.questions import question_ids
 
     html = (built / "keys" / f"{path.stem}.key.html").read_text()

@@ -2,7 +2,7 @@
 
 Why this module exists: an answer typed as "Shlyapnikov", "SHLIAPNIKOV " or "Шляпников", or
 a number typed as "732 521" or "0,701", must meet the accepted answer written once in the
-YAML. The instructor build (``helpers.authoring``) and the student check
+YAML. The instructor build (``course.authoring``) and the student check
 (``helpers.questions``) both pass text and numbers through these functions, so the two sides
 can only agree. See the README in ``solutions/question-bank/`` for the rules in prose.
 """

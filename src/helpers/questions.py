@@ -3,7 +3,7 @@
 Why this module exists: lessons, exercises, widgets and the grader must agree on what each
 question asks and which answers count, without handing students the key. They all read
 ``question_bank.json`` next to this file (compiled from the instructor's YAML by
-``helpers.authoring``; keys only as salted hashes, see ``helpers.sealing``) and call
+``course.authoring``; keys only as salted hashes, see ``helpers.sealing``) and call
 ``evaluate(question_id, answer)``: it needs no widgets, no kernel and no YAML, and it never
 raises for anything a student can type or pass. See the README in
 ``solutions/question-bank/`` for the format and the exact rules.
@@ -350,12 +350,41 @@ def evaluate(question_id, answer, *, entry: dict | None = None) -> Result:
                                      "Run `course build-bank` or restore question_bank.json.", q=q)
 
 
+# Where the instructor's plaintext keys come from. The lesson library never imports the
+# instructor tool: an installed package that has the keys declares itself in this entry-point
+# group (the `course` package does, in pyproject.toml), the way pytest finds its plugins.
+# In a student copy nothing is declared and instructor mode records answers like a student.
+KEY_SOURCES = "helpers.key_sources"
+
+
+def key_source():
+    """The first installed key source (an object with ``keyed_entry(qid) -> dict`` and
+    ``instructor_answer(qid) -> str``), or None when none is installed or it cannot load."""
+    from importlib.metadata import entry_points
+
+    for point in sorted(entry_points(group=KEY_SOURCES), key=lambda p: p.name):
+        try:
+            return point.load()
+        except Exception:  # noqa: BLE001 - a broken instructor install must not break a lesson
+            continue
+    return None
+
+
+def instructor_answer(qid: str) -> str:
+    """The plaintext answer of one question, for instructor mode (BankError if no key source)."""
+    source = key_source()
+    if source is None:
+        raise BankError("no instructor key is installed here (the student copy has none).")
+    return source.instructor_answer(qid)
+
+
 def _instructor_entry(qid: str, q: dict) -> dict:
     """The keyed entry from the instructor's YAML, or the student's entry if it is not here."""
+    source = key_source()
+    if source is None:
+        return q
     try:
-        from .authoring import keyed_entry  # instructor side, only in instructor mode
-
-        return keyed_entry(qid)
+        return source.keyed_entry(qid)
     except Exception:  # noqa: BLE001 - without solutions/ instructor mode records like a student
         return q
 

@@ -1,7 +1,7 @@
 """Salted hashes and sealed texts: no plaintext key in anything a student receives.
 
 Why this module exists: question_bank.json ships with the student package, yet should not
-show which answer is right to someone who merely opens it. The build (``helpers.authoring``)
+show which answer is right to someone who merely opens it. The build (``course.authoring``)
 stores every accepted answer only as a salted SHA-256 hash, and seals each text that would
 tell the answer (explanation, source ids, the right option's feedback) with a key that only
 the right answer unwraps; the check (``helpers.questions``) recomputes the same hashes from

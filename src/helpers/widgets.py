@@ -21,12 +21,10 @@ from typing import NamedTuple
 from . import questions
 from .normalize import word_count
 from .questions import BankError, Result, evaluate, get_mode, jsonable, set_mode
+from .records import RECORD_FORMAT, RECORD_MIME, STUDENT_ID, record_bundle  # noqa: F401 - re-exported
 
 __all__ = ["ask", "check", "student_id", "question_widget", "set_mode", "RECORD_MIME", "STUDENT_ID"]
 
-RECORD_MIME = "application/vnd.course.answer+json"
-RECORD_FORMAT = 1
-STUDENT_ID = "student_id"  # reserved record id of the student's identity (no bank id looks like it)
 STUDENT_ID_MAX = 64
 
 # Attempts per question seen in this kernel session. The count itself lives in the progress
@@ -59,19 +57,6 @@ def _publish(bundle: dict, handle=None):
         return display(bundle, raw=True, display_id=True)
     handle.update(bundle, raw=True)
     return handle
-
-
-def record_bundle(question_id: str, attempt: int = 0, answer=None) -> dict:
-    """The MIME bundle of an answer record (attempt 0 = not answered yet)."""
-    data = {"format": RECORD_FORMAT, "question": question_id, "attempt": attempt,
-            "answer": jsonable(answer) if attempt else None}
-    if attempt:
-        shown = json.dumps(data["answer"], ensure_ascii=False)
-        shown = shown if len(shown) <= 200 else shown[:197] + "..."
-        text = f"Answer record for {question_id}: attempt {attempt}, answer {shown}"
-    else:
-        text = f"Answer record for {question_id}: not answered yet."
-    return {RECORD_MIME: data, "text/plain": text}
 
 
 # --------------------------------------------------------------------------------------
@@ -366,9 +351,7 @@ def _widget_class():
 
         def _instructor_html(self) -> str:
             try:
-                from .authoring import instructor_answer  # instructor side: loaded only in this mode
-
-                answer = instructor_answer(self.qid)
+                answer = questions.instructor_answer(self.qid)
             except Exception as err:  # noqa: BLE001 - instructor view is a convenience
                 return (f'<div class="course-instructor"><p><em>Instructor view unavailable: '
                         f'{_esc(str(err))}</em></p></div>')

@@ -105,7 +105,7 @@ class Lab:
 
     def course(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         """Run the `course` command on the copy, with the server's environment."""
-        return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=self.root,
+        return subprocess.run([sys.executable, "-m", "course.cli", *args], cwd=self.root,
                               env=self.env, capture_output=True, text=True, timeout=timeout)
 
 

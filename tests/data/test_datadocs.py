@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from helpers import datadocs
+from course import datadocs
 from helpers.data import datasets_dir, tables
 
 

@@ -5,7 +5,7 @@ many varied submissions whose true figures are known. Each student here has an a
 each question a difficulty; a student gets a question right with a logistic probability of
 the two, answers wrong with one of the question's plausible wrong answers (another option,
 a mistake listed in the bank, a swapped pair), or leaves it out. The notebook is the
-exercise generated from the solution (``helpers.exercises``) with the answer records the
+exercise generated from the solution (``course.exercises``) with the answer records the
 widgets write (``helpers.widgets.record_bundle``), one per question, with an attempt count.
 
 ``planted`` makes a question look broken the way a wrong key does: the strongest students
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import nbformat
 
-from helpers import authoring
-from helpers.exercises import exercise_notebook
+from course import authoring
+from course.exercises import exercise_notebook
 from helpers.widgets import STUDENT_ID, record_bundle
 
 WORDS = ("source", "count", "party", "workers", "vote", "delegates", "record", "doubt", "figure", "Moscow")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import authoring
+from course import authoring
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE_QUESTIONS = ROOT / "tests" / "fixtures" / "question-bank"

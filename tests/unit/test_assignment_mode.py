@@ -13,7 +13,9 @@ import nbformat
 import pytest
 import yaml
 
-from helpers import authoring, grading, questions, widgets
+from helpers import questions, widgets
+
+from course import authoring, grading
 from helpers.questions import BankError, evaluate
 from helpers.widgets import record_bundle
 
@@ -236,7 +238,7 @@ def test_without_the_yaml_on_submit_answers_are_not_scored_but_named(use_course,
 
 
 def test_exercise_header_says_how_the_assignment_is_marked(tmp_path):
-    from helpers.exercises import exercise_notebook
+    from course.exercises import exercise_notebook
 
     sources = course_copy(tmp_path, feedback="on-submit", max_attempts=3)
     solution = json.loads((sources.parent / "a0_fixture.ipynb").read_text(encoding="utf-8"))
@@ -273,7 +275,7 @@ def test_grading_an_on_submit_assignment_reads_the_yaml_without_jsonschema(tmp_p
     import subprocess
 
     env = {k: v for k, v in os.environ.items() if k not in ("COURSE_QUESTION_BANK", "COURSE_QUESTION_SOURCES")}
-    code = ("import sys; from helpers import grading; "
+    code = ("import sys; from course import grading; "
             f"subs = grading.grade_folder({str(ROOT / 'solutions' / 'a5_lenin_enrollment.ipynb')!r}); "
             "print(subs[0].score, subs[0].max_score, subs[0].errors, "
             "'yaml' in sys.modules, 'jsonschema' in sys.modules)")

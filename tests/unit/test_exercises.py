@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import exercises, grading
-from helpers.exercises import BLANK, blank_code, exercise_notebook
+from course import exercises, grading
+from course.exercises import BLANK, blank_code, exercise_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "assignment" / "solutions"

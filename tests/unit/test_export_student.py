@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import authoring, export
+from course import authoring, export
 from test_no_spoilers import _pattern, key_forms
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,9 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import grading, questions
-from helpers.exercises import exercise_notebook
-from helpers.grading import ANSWER_MIME, MAX_BYTES, grade_file, grade_folder
+from helpers import questions
+
+from course import grading
+from course.exercises import exercise_notebook
+from course.grading import ANSWER_MIME, MAX_BYTES, grade_file, grade_folder
 from helpers.widgets import record_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,7 +132,7 @@ def test_a_submission_is_never_run(bank, tmp_path, monkeypatch):
 
 def test_grading_starts_no_kernel(assignment_bank, tmp_path):
     """No Jupyter execution machinery is even imported by `course grade`."""
-    code = ("import sys; from helpers import grading\n"
+    code = ("import sys; from course import grading\n"
             f"grading.main([{str(SOLUTION.parent)!r}, '--out', {str(tmp_path / 'gb.csv')!r}])\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & "
             "{'nbclient', 'jupyter_client', 'ipykernel', 'nbconvert', 'zmq'}))")

@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.exercises import _question_call, exercise_notebook
-from helpers.grading import grade_file
+from course.exercises import _question_call, exercise_notebook
+from course.grading import grade_file
 
 nbclient = pytest.importorskip("nbclient")
 

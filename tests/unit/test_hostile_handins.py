@@ -19,7 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import csvsafe, grading, handins, normalize
+from helpers import normalize
+
+from course import csvsafe, grading, handins
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -127,8 +129,8 @@ def test_the_hostile_corpus_grades_in_one_run(corpus, tmp_path):
 
 @pytest.mark.parametrize("start", [
     ["{bin}/course", "grade", "."],
-    ["{python}", "-m", "helpers.grading", "."],
-    ["{python}", "-m", "helpers.cli", "grade", "."],
+    ["{python}", "-m", "course.grading", "."],
+    ["{python}", "-m", "course.cli", "grade", "."],
 ], ids=["course", "python-m-grading", "python-m-cli"])
 def test_no_student_code_runs_from_the_hand_in_folder(corpus, tmp_path, start):
     """Started inside the folder, where csv.py, json.py, pathlib.py... wait to be imported."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import grading, lms
+from course import grading, lms
 from class_submissions import make_class
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,7 +168,7 @@ def test_the_title_comes_from_the_exercise_students_saw():
 
 
 def test_two_assignments_two_columns_and_a_double_blanks_only_its_own(tmp_path):
-    from helpers.roster import join, read_roster
+    from course.roster import join, read_roster
 
     roster = tmp_path / "r.csv"
     roster.write_text("student_id,name,email,sis_id,section\nu1,Ann,a@x,11,M\nu2,Bo,b@x,12,M\n", encoding="utf-8")

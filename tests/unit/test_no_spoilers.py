@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import authoring, normalize, questions
+from helpers import normalize, questions
+
+from course import authoring
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "question-bank"

@@ -33,7 +33,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import authoring
+from course import authoring
 from helpers.normalize import fold
 from helpers.questions import BankError
 

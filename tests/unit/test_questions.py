@@ -1,5 +1,5 @@
 """The question bank: normalisation (helpers.normalize), building from YAML and the instructor
-key (helpers.authoring), and the pure evaluate() (helpers.questions).
+key (course.authoring), and the pure evaluate() (helpers.questions).
 
 Most tests run on a fixture bank (tests/fixtures/question-bank) with one question of every
 type, so they do not change when lesson writers add questions; the real bank is covered by
@@ -19,7 +19,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import authoring, normalize, questions
+from helpers import normalize, questions
+
+from course import authoring
 from helpers.normalize import fold
 from helpers.questions import BankError, evaluate
 
@@ -537,7 +539,7 @@ def test_answer_key_and_mode(monkeypatch, capsys):
 
 
 def test_cli_dispatches_both_commands(capsys):
-    from helpers import cli
+    from course import cli
 
     assert cli.main(["key", "--notebook", "90_fixture"]) == 0
     assert "fx.single" in capsys.readouterr().out

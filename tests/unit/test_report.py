@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import grading, report
+from course import grading, report
 from class_submissions import make_class
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -188,7 +188,7 @@ def test_an_empty_folder_gives_an_empty_report(bank, tmp_path):
 
 
 def test_the_course_command_runs_it(bank, tmp_path):
-    from helpers import cli
+    from course import cli
 
     make_class(tmp_path / "in", SOLUTION, QUESTIONS, count=3, seed=2)
     assert cli.main(["report", str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0

@@ -7,8 +7,8 @@ import csv
 
 import pytest
 
-from helpers import roster
-from helpers.roster import RosterError, join, read_roster, write_joined
+from course import roster
+from course.roster import RosterError, join, read_roster, write_joined
 
 GOOD = ("student_id,name,email,sis_id,section\n"
         "s001,\"Ivanova, Anna\",anna@example.edu,1001,Mon\n"

@@ -13,9 +13,9 @@ files; the student is identified by the id they typed into the exercise's first 
 ``student_id``.
 
 Hostile or unlucky files cost one row, never the gradebook: finding and reading files is
-``helpers.handins`` (no links followed, nothing outside the folder, bounded size), every
+``course.handins`` (no links followed, nothing outside the folder, bounded size), every
 per-file failure becomes an error row naming the file, each file has a time budget, and
-both CSVs are written through ``helpers.csvsafe`` (no formulas, no raw control characters).
+both CSVs are written through ``course.csvsafe`` (no formulas, no raw control characters).
 """
 from __future__ import annotations
 
@@ -27,15 +27,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import handins, questions
+from . import handins
+
+from helpers import questions
+from helpers.records import RECORD_MIME, STUDENT_ID
 from .csvsafe import write_csv
 
 __all__ = ["ANSWER_MIME", "STUDENT_ID", "MAX_BYTES", "FILE_SECONDS", "Submission", "read_records",
            "grade_file", "grade_folder", "grade_all", "submissions", "write_gradebook", "write_reflections",
            "main"]
 
-ANSWER_MIME = "application/vnd.course.answer+json"
-STUDENT_ID = "student_id"  # the record id of the student's identity (see helpers.widgets.student_id)
+ANSWER_MIME = RECORD_MIME  # the answer record's MIME type, defined once in helpers.records
 MAX_BYTES = handins.MAX_BYTES
 MAX_RECORD_CHARS = 1_000_000  # an answer record stored as a JSON string
 FILE_SECONDS = 10.0   # per-file budget in CPU seconds; an ordinary hand-in takes a few milliseconds
@@ -160,7 +162,7 @@ def _loads(text: str):
 
 def _load(path, sub: Submission) -> dict | None:
     """The notebook as JSON, or None with the reason noted. Never follows a link or reads
-    more than MAX_BYTES (see helpers.handins)."""
+    more than MAX_BYTES (see course.handins)."""
     try:
         text = handins.read_text(path, MAX_BYTES)
     except handins.UnreadableFile as err:
@@ -322,7 +324,7 @@ def _student_id(raw, sub: Submission) -> str:
 
 
 def submissions(folder: Path) -> list[Path]:
-    """The files under folder that get a row, in a fixed order (see helpers.handins.find)."""
+    """The files under folder that get a row, in a fixed order (see course.handins.find)."""
     rows, _ = handins.find(Path(folder))
     return [Path(c.path if isinstance(c.path, str) else os.fsdecode(c.path)) for c in rows]
 

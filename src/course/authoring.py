@@ -23,9 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .normalize import fold, format_number
-from .questions import AUTO_CHECKED, BankError, bank_path, plural
-from .sealing import accept_entry, accepted_buckets, derive_key, question_salt, salted_hash, seal
+from helpers.normalize import fold, format_number
+from helpers.questions import AUTO_CHECKED, BankError, bank_path, plural
+from helpers.sealing import accept_entry, accepted_buckets, derive_key, question_salt, salted_hash, seal
 
 __all__ = ["sources_dir", "read_sources", "assignment_settings", "compile_question", "build_bank", "dumps",
            "main", "keyed_entry", "instructor_answer", "answer_key", "key_main", "FEEDBACK_MODES", "LEVELS",
@@ -242,7 +242,7 @@ def check_recall_share(entries, exempt=()) -> None:
 
 
 def _known_sources() -> set[str]:
-    from .data import datasets_dir
+    from helpers.data import datasets_dir
 
     path = datasets_dir() / "sources.csv"
     try:

@@ -24,6 +24,8 @@ __all__ = ["ROOT", "LEFT_OUT", "plan", "export", "main"]
 ROOT = Path(__file__).resolve().parents[2]
 # Instructor material and maintainer tooling: never in the student copy.
 LEFT_OUT = {"solutions", "instructors", "benchmarks", ".ci", ".git"}
+# The instructor package: students import `helpers`; the grader and its keys stay with the teacher.
+LEFT_OUT_PACKAGE = Path("src", "course")
 # Local clutter (the same as .gitignore): never copied from anywhere in the tree.
 JUNK_DIRS = {".venv", "__pycache__", ".pytest_cache", ".ipynb_checkpoints", ".hypothesis", "build",
              "slides", ".course", "test-artifacts"}
@@ -32,7 +34,7 @@ JUNK_SUFFIXES = (".pyc", ".egg-info")
 # fixtures, which is not copied either) cannot run in the copy. A conftest.py only defines
 # paths for its fixtures, which skip when the bank's schema is missing: it is left out only
 # when it reads the course's own solutions/.
-NEEDS_SOLUTIONS = re.compile(r"""["']solutions["']""")
+NEEDS_SOLUTIONS = re.compile(r"""["']solutions["']|^\s*(?:from|import)\s+course\b""", re.M)
 CONFTEST_NEEDS_SOLUTIONS = re.compile(r"""\b(?:ROOT|REPO|course_root)\s*/\s*["']solutions["']""")
 
 NOTICE = """> **Student copy.** This repository is the student edition of the course, made with
@@ -46,9 +48,20 @@ NOTICE = """> **Student copy.** This repository is the student edition of the co
 def _skip(path: Path) -> bool:
     """Clutter, and any plaintext answer material wherever it sits (the test fixtures have a
     toy solutions/ folder and YAML question banks of their own)."""
-    return (any(part in JUNK_DIRS or part.endswith(JUNK_SUFFIXES) for part in path.parts)
+    return (path.is_relative_to(LEFT_OUT_PACKAGE)
+            or any(part in JUNK_DIRS or part.endswith(JUNK_SUFFIXES) for part in path.parts)
             or any(part in ("solutions", "instructors") for part in path.parts)
             or (path.parent.name == "question-bank" and path.suffix in (".yaml", ".yml")))
+
+
+def student_pyproject(text: str) -> str:
+    """pyproject.toml without the `course` command and its key-source entry point: the copy has
+    no `course` package, and an installed script that cannot start would only confuse."""
+    start = text.find("[project.scripts]")
+    end = text.find("[tool.", start)
+    if start < 0 or end < 0:
+        return text
+    return text[:start] + text[end:]
 
 
 def _is_student_copy(folder: Path) -> bool:
@@ -104,6 +117,9 @@ def export(out: Path, *, force: bool = False, root: Path = ROOT) -> tuple[list[P
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / rel, target)
+        pyproject = staging / "pyproject.toml"
+        if pyproject.exists():
+            pyproject.write_text(student_pyproject(pyproject.read_text(encoding="utf-8")), encoding="utf-8")
         readme = staging / "README.md"
         if readme.exists():
             readme.write_text(NOTICE + readme.read_text(encoding="utf-8"), encoding="utf-8")

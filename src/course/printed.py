@@ -11,7 +11,7 @@ import html
 import re
 from functools import lru_cache
 
-from .questions import question
+from helpers.questions import question
 
 __all__ = ["QUESTION_CALL", "question_ids_in", "question_html", "markdown_html"]
 

@@ -11,7 +11,7 @@ import format its LMS documents (see the instructor guide for the pages):
 * Moodle grade import CSV: one identity column (``Email address`` or ``ID number``) that is
   mapped to a user field on upload, then one column per assignment, mapped to a grade item.
 
-Scores come from the gradebook joined to the roster (``helpers.roster``); a student with no
+Scores come from the gradebook joined to the roster (``course.roster``); a student with no
 file, or with two files under one id, gets an empty cell and is listed, never a guessed score.
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ class LmsError(ValueError):
 def known_assignments() -> list[str]:
     """Every prefix of a question id in the bank ("a3" of "a3.presenter"): what `course grade`
     can grade."""
-    from . import questions
+    from helpers import questions
 
     return sorted({qid.split(".", 1)[0] for qid in questions.question_ids() if "." in qid})
 

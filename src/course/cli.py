@@ -10,16 +10,18 @@ import importlib
 import os
 import sys
 
+from .errors import CourseError
+
 # subcommand -> ("module" or "module:function", one-line help); the function (default main)
 # takes argv and returns an exit code.
 COMMANDS = {
-    "build-bank": ("helpers.authoring", "compile solutions/question-bank/*.yaml into the hashed question bank (--check: fail on drift)"),
-    "key": ("helpers.authoring:key_main", "print the instructor answer key from solutions/question-bank (--notebook NAME)"),
-    "build-exercises": ("helpers.exercises", "write exercises/ from solutions/*.ipynb: blanks for solution cells, no instructor cells (--check: fail on drift)"),
-    "grade": ("helpers.grading", "grade a folder of handed-in notebooks without running them: DIR --out gradebook.csv [--roster CSV --lms canvas|moodle]"),
-    "report": ("helpers.report", "class report from a folder of hand-ins: DIR --out report/ (index.html, items.csv, charts)"),
-    "export-student": ("helpers.export", "write a student copy of the course without solutions/ or instructors/: OUT [--force]"),
-    "data-docs": ("helpers.datadocs", "regenerate datasets/README.md from datapackage.json (--check: fail on drift)"),
+    "build-bank": ("course.authoring", "compile solutions/question-bank/*.yaml into the hashed question bank (--check: fail on drift)"),
+    "key": ("course.authoring:key_main", "print the instructor answer key from solutions/question-bank (--notebook NAME)"),
+    "build-exercises": ("course.exercises", "write exercises/ from solutions/*.ipynb: blanks for solution cells, no instructor cells (--check: fail on drift)"),
+    "grade": ("course.grading", "grade a folder of handed-in notebooks without running them: DIR --out gradebook.csv [--roster CSV --lms canvas|moodle]"),
+    "report": ("course.report", "class report from a folder of hand-ins: DIR --out report/ (index.html, items.csv, charts)"),
+    "export-student": ("course.export", "write a student copy of the course without solutions/ or instructors/: OUT [--force]"),
+    "data-docs": ("course.datadocs", "regenerate datasets/README.md from datapackage.json (--check: fail on drift)"),
 }
 
 
@@ -28,6 +30,15 @@ def _forget_current_folder() -> None:
     folder of students' files, and a csv.py there must not replace the standard library."""
     here = os.path.realpath(os.getcwd())
     sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") != here]
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +56,15 @@ def main(argv: list[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv[:1])
     module_name, _, function = COMMANDS[args.command][0].partition(":")
     entry = getattr(importlib.import_module(module_name), function or "main")
-    return int(entry(argv[1:]) or 0)
+    try:
+        return int(entry(argv[1:]) or 0)
+    except CourseError as err:
+        print(f"course {args.command}: {err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # `course grade ... | head`: the reader went away; exit quietly as Unix tools do.
+        _silence_stdout()
+        return 141
 
 
 if __name__ == "__main__":

@@ -30,9 +30,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import grading, questions
+from . import grading
+
+from helpers import questions
 from .csvsafe import write_csv
-from .normalize import format_number, normalize_text, to_decimal
+from helpers.normalize import format_number, normalize_text, to_decimal
 
 __all__ = ["collect", "item_table", "build_report", "main", "MIN_FOR_FLAGS", "TOP_WRONG"]
 
@@ -197,7 +199,7 @@ def _round(value, places=2):
 
 
 def _share_chart(items: pd.DataFrame, assignment: str):
-    from .plotting import PALETTE, new_figure, show
+    from helpers.plotting import PALETTE, new_figure, show
 
     rows = items[items["assignment"] == assignment]
     fig, ax = new_figure(7.0, 0.45 * len(rows) + 1.4)
@@ -224,7 +226,7 @@ def _share_chart(items: pd.DataFrame, assignment: str):
 
 
 def _score_chart(subs: pd.DataFrame, assignment: str):
-    from .plotting import new_figure, show
+    from helpers.plotting import new_figure, show
 
     mine = subs[(subs["assignment"] == assignment) & (subs["max_score"] > 0)]
     top = float(mine["max_score"].max())
@@ -246,7 +248,7 @@ def _num(value: float) -> str:
 
 
 def _option_chart(row: pd.Series):
-    from .plotting import PALETTE, new_figure, show
+    from helpers.plotting import PALETTE, new_figure, show
 
     options = row["_options"]
     fig, ax = new_figure(7.0, 0.45 * len(options) + 1.4)
