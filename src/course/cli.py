@@ -21,6 +21,8 @@ COMMANDS = {
     "grade": ("course.grading", "grade a folder of handed-in notebooks without running them: DIR --out gradebook.csv [--roster CSV --lms canvas|moodle]"),
     "report": ("course.report", "class report from a folder of hand-ins: DIR --out report/ (index.html, items.csv, charts)"),
     "export-student": ("course.export", "write a student copy of the course without solutions/ or instructors/: OUT [--force]"),
+    "collect": ("course.collect", "copy one assignment from every student's home on a hub, named by account, with modification times: --homes DIR --assignment a3 --out handed-in/a3/ [--due ISO --late-penalty 10%%/day]"),
+    "return": ("course.giveback", "put FEEDBACK_DIR/<account>.html into each student's home as feedback/<assignment>.html: FEEDBACK_DIR --homes DIR --assignment a3"),
     "data-docs": ("course.datadocs", "regenerate datasets/README.md from datapackage.json (--check: fail on drift)"),
 }
 

@@ -67,6 +67,7 @@ class Submission:
     shown: set = field(default_factory=set)           # ids whose placeholder record is in the file
     unanswered: list = field(default_factory=list)    # shown (cell run) but never answered
     seconds: float = 0.0
+    extra: dict = field(default_factory=dict)         # column -> value appended to the row (course.collect)
     deadline: float = field(default=float("inf"), repr=False, compare=False)
 
     @property
@@ -374,6 +375,7 @@ GRADEBOOK_COLUMNS = ("student_id", "file", "assignment", "score", "max_score")
 
 def write_gradebook(graded: list[Submission], out: Path) -> None:
     columns = _question_columns(graded)
+    extra = list(dict.fromkeys(k for sub in graded for k in sub.extra))
     rows = []
     for sub in graded:
         ok = bool(sub.max_score or sub.points)
@@ -382,9 +384,9 @@ def write_gradebook(graded: list[Submission], out: Path) -> None:
                      *(_number(sub.points[q]) if q in sub.points else "" for q in columns),
                      " ".join(sub.unanswered),
                      *(sub.attempts.get(q) or "" if q in sub.points else "" for q in columns),
-                     "; ".join(sub.errors)])
-    write_csv(out, [*GRADEBOOK_COLUMNS, *columns, "unanswered", *(f"{q} attempts" for q in columns), "errors"],
-              rows)
+                     "; ".join(sub.errors), *(sub.extra.get(k, "") for k in extra)])
+    write_csv(out, [*GRADEBOOK_COLUMNS, *columns, "unanswered", *(f"{q} attempts" for q in columns), "errors",
+                    *extra], rows)
 
 
 def write_reflections(graded: list[Submission], out: Path) -> None:
@@ -447,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"course grade: {_shown(sub.path)} took {sub.seconds:.1f} s to grade", file=sys.stderr)
 
     graded, skipped = grade_all(args.folder, on_slow=slow)
+    from .collect import apply_manifest  # a folder made by `course collect`: account, late, penalty
+    apply_manifest(graded, args.folder)
     try:
         write_gradebook(graded, args.out)
         write_reflections(graded, reflections)

@@ -1,0 +1,56 @@
+# JupyterHub configuration for a class taking this course (see hub/README.md).
+#
+# Works for a plain JupyterHub (`jupyterhub -f hub/jupyterhub_config.py`) and for The Littlest
+# JupyterHub (copy this file into /opt/tljh/config/jupyterhub_config.d/ and run
+# `sudo tljh-config reload`; TLJH then keeps its own authenticator, spawner and address and
+# takes the course settings from here). `make test-hub` loads this same file and overrides
+# only what a test must: address, authenticator, spawner, and temporary folders.
+#
+# CHANGE THESE for your server (everything else can stay):
+#   COURSE_FOLDER   the folder nbgitpuller makes in each home: the student repository's name
+#   TEACHERS        hub accounts that may see the admin page
+#   MEM_LIMIT       memory per student; measured figures are in README, "Running this for a class"
+#   the authenticator: left to your institution (LDAP, OAuth, your LMS); see hub/README.md
+import os
+
+c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
+
+COURSE_FOLDER = os.environ.get("COURSE_FOLDER", "moscow-student")
+TEACHERS = {"teacher"}
+MEM_LIMIT = "1G"
+
+# Students land in JupyterLab, in their copy of the course (nbgitpuller makes it on the first
+# pull link); before that, JupyterLab opens in their home.
+c.Spawner.default_url = "/lab"
+c.Spawner.notebook_dir = "~"
+
+# Each student's answers and progress stay in their own home (~/.course/progress.json): an
+# account per student, never a shared login, so one student's answers never reach the next.
+c.Spawner.environment = {
+    # nbgitpuller's merge keeps a student's edits; this only names the folder for the guide.
+    "COURSE_FOLDER": COURSE_FOLDER,
+}
+
+# Memory and CPU: enforced by spawners that can (TLJH's systemd spawner, Kubernetes), ignored
+# by the others. One student running a lesson needs the server plus one kernel; see README.
+c.Spawner.mem_limit = MEM_LIMIT
+c.Spawner.cpu_limit = 1
+
+# A class starts together: allow many servers to start at once, and give a cold start on a
+# busy machine time to import pandas and matplotlib.
+c.JupyterHub.concurrent_spawn_limit = 100
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 90
+
+# Servers nobody uses are stopped by JupyterHub's idle culler if you install it
+# (pip install jupyterhub-idle-culler; TLJH has it on by default, after 10 minutes).
+
+c.Authenticator.admin_users = TEACHERS
+# Who may log in is your authenticator's decision (allowed_users or a group); a course hub
+# usually lets in every account the institution's login accepts:
+c.Authenticator.allow_all = True
+
+# Running as root: single-user servers refuse to start as root unless told otherwise. A hub
+# whose spawner starts servers as the students' own accounts (TLJH, LocalProcessSpawner,
+# Kubernetes) never needs this; a test hub that runs every server as root does, and
+# `make test-hub` adds `--allow-root` itself for that case.
