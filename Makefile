@@ -6,12 +6,13 @@ BIN    := $(VENV)/bin
 # ($(wildcard solutions): a student copy made by `course export-student` has no solutions/.)
 NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
 
-.PHONY: help setup lab test test-units test-notebooks test-exercises test-browser execute bench slides handouts
+.PHONY: help setup lab test test-units test-notebooks test-exercises test-browser test-hub execute bench bench-hub slides handouts
 
 help:
 	@echo "make lab    open the course in JupyterLab (sets up .venv first)"
 	@echo "make test   run the whole test suite (sets up .venv first)"
 	@echo "make test-browser  drive the course in JupyterLab in headless Chromium (installs chromium as root on Debian)"
+	@echo "make test-hub  a class day on a real JupyterHub on 127.0.0.1, in headless Chromium (installs chromium and the hub's proxy)"
 	@echo "make slides export the lessons as offline reveal.js slides into slides/"
 	@echo "make handouts  printable question sheets into handouts/, answer keys into instructor-keys/"
 
@@ -26,7 +27,7 @@ test: setup
 	$(MAKE) --no-print-directory test-units test-notebooks test-exercises
 
 test-units:
-	$(BIN)/python -m pytest tests --ignore=tests/browser -q
+	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/hub -q
 
 test-notebooks:
 	$(BIN)/python -m pytest --nbval $(NBVAL) notebooks $(wildcard solutions) -q
@@ -47,6 +48,16 @@ test-browser: setup
 	@sh scripts/ensure-axe.sh
 	CHROMIUM="$(CHROMIUM)" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest tests/browser -m browser -q -rxX -p no:cacheprovider
 
+# A class day on a real JupyterHub (tests/hub/): the hub from PyPI (pinned with the test
+# tools), its proxy configurable-http-proxy from npm (pinned in tests/browser/package-lock.json,
+# installed here), bound to 127.0.0.1 only, loading hub/jupyterhub_config.py with test
+# overrides. Students log in and pull the course in Chromium; the teacher collects, grades and
+# returns feedback. Everything started is stopped and its temporary folder removed.
+test-hub: setup
+	@CHROMIUM="$(CHROMIUM)" sh scripts/ensure-chromium.sh
+	@sh scripts/ensure-axe.sh test-hub
+	CHROMIUM="$(CHROMIUM)" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/python -m pytest tests/hub -m hub -q -rsxX -p no:cacheprovider
+
 # Re-run notebooks in place so their committed outputs are current (maintainers); see the
 # script's docstring for what it does beyond nbconvert to keep the files deterministic.
 NB ?= $(wildcard notebooks/*.ipynb solutions/*.ipynb)
@@ -56,6 +67,11 @@ execute: setup
 # Benchmark (not a test): notebook times against a bare kernel, engine and grading speed.
 bench: setup
 	$(BIN)/python benchmarks/bench_course.py
+
+# Load benchmark (not a test): simulated students on a real hub; HUB_BENCH_STUDENTS="10 30".
+bench-hub: setup
+	@sh scripts/ensure-axe.sh bench-hub
+	$(BIN)/python benchmarks/bench_hub.py
 
 # Lessons as self-contained reveal.js HTML in slides/ (not committed). Nothing is fetched:
 # reveal.js comes from REVEAL_DIR or an installed package, else one-page handouts are written.

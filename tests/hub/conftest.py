@@ -72,6 +72,19 @@ def chromium():
             browser.close()
 
 
+@pytest.fixture(scope="session")
+def question_bank() -> dict:
+    """Question id -> its YAML entry, from the instructor's plaintext bank (the teacher's side)."""
+    import yaml
+
+    bank = {}
+    for path in sorted((REPO / "solutions" / "question-bank").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for entry in data.get("questions", []):
+            bank[entry["id"]] = {"notebook": data.get("notebook"), **entry}
+    return bank
+
+
 @pytest.fixture(scope="module")
 def class_state():
     """What one step of the class day leaves for the next (pages, folders, results)."""
