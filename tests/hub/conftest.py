@@ -72,23 +72,21 @@ def chromium():
             browser.close()
 
 
-@pytest.fixture(scope="session")
-def question_bank() -> dict:
-    """Question id -> its YAML entry, from the instructor's plaintext bank (the teacher's side)."""
-    import yaml
-
-    bank = {}
-    for path in sorted((REPO / "solutions" / "question-bank").glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for entry in data.get("questions", []):
-            bank[entry["id"]] = {"notebook": data.get("notebook"), **entry}
-    return bank
-
-
 @pytest.fixture(scope="module")
 def class_state():
     """What one step of the class day leaves for the next (pages, folders, results)."""
     return {}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Hub tests start servers and a browser: they run with `-m hub` (make test-hub) only, and
+    are skipped, saying so, in a plain `pytest tests`."""
+    if "hub" in (config.option.markexpr or ""):
+        return
+    skip = pytest.mark.skip(reason="starts a JupyterHub and Chromium: run make test-hub")
+    for item in items:
+        if "hub" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.hookimpl(hookwrapper=True)

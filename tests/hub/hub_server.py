@@ -191,10 +191,10 @@ c.JupyterHub.active_server_limit = 0
 
 def start(course_src: Path, *, port: int | None = None) -> Hub:
     """Start the hub and wait until its API answers through the proxy; HubProblem if it cannot."""
-    preflight()
     port = port or int(os.environ.get("HUB_PORT") or 0) or free_port()
     if port_taken(port):
         raise HubProblem(f"port {port} on 127.0.0.1 is taken by another program; free it or set HUB_PORT to another port.")
+    preflight()
     state = Path(tempfile.mkdtemp(prefix="course-hub-"))
     homes = state / "home"
     homes.mkdir()

@@ -45,6 +45,19 @@ MARKS = {"alice": (4, "A clear argument from the kind of source."), "bob": (1, "
 TEACHER_NOTE = "A note from your teacher, added after the first pull."
 
 
+@pytest.fixture(scope="session")
+def question_bank() -> dict:
+    """Question id -> its YAML entry, from the instructor's plaintext bank (the teacher's side)."""
+    import yaml
+
+    bank = {}
+    for path in sorted((hub_server.REPO / "solutions" / "question-bank").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for entry in data.get("questions", []):
+            bank[entry["id"]] = {"notebook": data.get("notebook"), **entry}
+    return bank
+
+
 def course(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """The teacher's `course` command, from this (instructor) checkout."""
     return subprocess.run([sys.executable, "-m", "course.cli", *args], cwd=cwd, capture_output=True, text=True,
