@@ -7,29 +7,20 @@
 # only what a test must: address, authenticator, spawner, and temporary folders.
 #
 # CHANGE THESE for your server (everything else can stay):
-#   COURSE_FOLDER   the folder nbgitpuller makes in each home: the student repository's name
 #   TEACHERS        hub accounts that may see the admin page
 #   MEM_LIMIT       memory per student; measured figures are in README, "Running this for a class"
-#   the authenticator: left to your institution (LDAP, OAuth, your LMS); see hub/README.md
-import os
-
+#   the authenticator and who may log in: left to your institution (LDAP, OAuth, your LMS)
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
-COURSE_FOLDER = os.environ.get("COURSE_FOLDER", "moscow-student")
 TEACHERS = {"teacher"}
 MEM_LIMIT = "1G"
 
-# Students land in JupyterLab, in their copy of the course (nbgitpuller makes it on the first
-# pull link); before that, JupyterLab opens in their home.
+# Students land in JupyterLab with their home as its root: the nbgitpuller link makes the
+# course folder there and opens the first lesson. Each student's answers and progress stay in
+# their own home (~/.course/progress.json): an account per student, never a shared login, so
+# one student's answers never reach the next.
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
-
-# Each student's answers and progress stay in their own home (~/.course/progress.json): an
-# account per student, never a shared login, so one student's answers never reach the next.
-c.Spawner.environment = {
-    # nbgitpuller's merge keeps a student's edits; this only names the folder for the guide.
-    "COURSE_FOLDER": COURSE_FOLDER,
-}
 
 # Memory and CPU: enforced by spawners that can (TLJH's systemd spawner, Kubernetes), ignored
 # by the others. One student running a lesson needs the server plus one kernel; see README.
@@ -46,9 +37,10 @@ c.Spawner.http_timeout = 90
 # (pip install jupyterhub-idle-culler; TLJH has it on by default, after 10 minutes).
 
 c.Authenticator.admin_users = TEACHERS
-# Who may log in is your authenticator's decision (allowed_users or a group); a course hub
-# usually lets in every account the institution's login accepts:
-c.Authenticator.allow_all = True
+# Who may log in is set with your authenticator: c.Authenticator.allowed_users = {...}, a
+# group of your login service, or c.Authenticator.allow_all = True when every account your
+# institution's login accepts belongs in the class. Never allow_all with an authenticator
+# that creates accounts on first use.
 
 # Running as root: single-user servers refuse to start as root unless told otherwise. A hub
 # whose spawner starts servers as the students' own accounts (TLJH, LocalProcessSpawner,
