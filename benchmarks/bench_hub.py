@@ -42,7 +42,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from tornado.httpclient import HTTPRequest
-from tornado.websocket import websocket_connect
+from tornado.iostream import StreamClosedError
+from tornado.websocket import WebSocketClosedError, websocket_connect
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "hub"))
@@ -115,22 +116,24 @@ class Student:
                                                  headers={"Authorization": f"token {self.token}"}, request_timeout=120)
         kernel = json.loads(response.body)["id"]
         url = f"{base}/kernels/{kernel}/channels".replace("http://", "ws://")
-        self.ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.token}"},
-                                                      request_timeout=120), max_message_size=64 << 20)
-        asyncio.get_running_loop().create_task(self._read())
-        # a kernel still starting drops what it is sent: ask until it answers, as JupyterLab does
-        deadline = time.monotonic() + 240
+        # A kernel still starting drops what it is sent, and a busy server may close the socket:
+        # ask until it answers, reconnecting if need be, as JupyterLab does.
+        deadline = time.monotonic() + 300
         while True:
             try:
+                self.ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": f"token {self.token}"},
+                                                              request_timeout=120), max_message_size=64 << 20)
+                asyncio.get_running_loop().create_task(self._read(self.ws))
                 await self.request(self.message("kernel_info_request", {}), timeout=10)
                 return
-            except asyncio.TimeoutError:
+            except (asyncio.TimeoutError, WebSocketClosedError, StreamClosedError, OSError):
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{self.name}: the kernel never answered") from None
+                await asyncio.sleep(1)
 
-    async def _read(self) -> None:
+    async def _read(self, ws) -> None:
         while True:
-            raw = await self.ws.read_message()
+            raw = await ws.read_message()
             if raw is None:
                 return
             if isinstance(raw, bytes):

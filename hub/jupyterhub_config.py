@@ -27,11 +27,13 @@ c.Spawner.notebook_dir = "~"
 c.Spawner.mem_limit = MEM_LIMIT
 c.Spawner.cpu_limit = 1
 
-# A class starts together: allow many servers to start at once, and give a cold start on a
-# busy machine time to import pandas and matplotlib.
+# A class starts together: allow many servers to start at once, and give them time. Measured
+# on a 2-core test machine (README, class-size table): with 20 students starting at the same
+# moment the slowest server took about two and a half minutes; the default (60 s) would fail
+# them. Size the server so that a class's start stays well inside this.
 c.JupyterHub.concurrent_spawn_limit = 100
-c.Spawner.start_timeout = 120
-c.Spawner.http_timeout = 90
+c.Spawner.start_timeout = 300
+c.Spawner.http_timeout = 300
 
 # Servers nobody uses are stopped by JupyterHub's idle culler if you install it
 # (pip install jupyterhub-idle-culler; TLJH has it on by default, after 10 minutes).

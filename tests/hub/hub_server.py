@@ -180,8 +180,8 @@ c.Spawner.cmd = [{str(BIN / "jupyterhub-singleuser")!r}]
 # As root (containers, CI) every server runs as root, which Jupyter refuses without this:
 c.Spawner.args = {["--allow-root"] if as_root else []!r} + ["--ServerApp.terminals_enabled=False"]
 c.Spawner.environment.update({env!r})
-c.Spawner.start_timeout = 180
-c.Spawner.http_timeout = 180
+c.Spawner.start_timeout = 600   # a class starting at once on a small shared test machine
+c.Spawner.http_timeout = 600
 # The test's admin token, as a service with the admin role.
 c.JupyterHub.services = [{{"name": "course-test", "api_token": {token!r}}}]
 c.JupyterHub.load_roles = [{{"name": "admin", "services": ["course-test"]}}]
