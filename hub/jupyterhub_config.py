@@ -29,8 +29,8 @@ c.Spawner.cpu_limit = 1
 
 # A class starts together: allow many servers to start at once, and give them time. Measured
 # on a 2-core test machine (README, class-size table): with 20 students starting at the same
-# moment the slowest server took about two and a half minutes; the default (60 s) would fail
-# them. Size the server so that a class's start stays well inside this.
+# moment the slowest server took about two and a half minutes, with 30 nearly four; the
+# default (60 s) would fail them. Size the server so a class's start stays well inside this.
 c.JupyterHub.concurrent_spawn_limit = 100
 c.Spawner.start_timeout = 300
 c.Spawner.http_timeout = 300
