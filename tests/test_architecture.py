@@ -101,3 +101,31 @@ def _cycle() -> list[str] | None:
 def test_no_import_circle():
     circle = _cycle()
     assert circle is None, "import circle: " + " -> ".join(circle)
+
+
+WITHOUT_COURSE = """
+import sys
+sys.modules["course"] = None   # as in the student copy: the instructor package cannot be imported
+import helpers.questions as q
+q.set_mode("instructor")
+assert q.key_source() is None
+result = q.evaluate("a1.steepest", "meat")
+try:
+    q.instructor_answer("a1.steepest")
+except q.BankError as err:
+    refused = str(err)
+print(result.status, "|", refused)
+"""
+
+
+def test_the_lesson_library_works_without_the_instructor_package():
+    """Where `course` cannot load (the student copy), instructor mode records an on-submit answer
+    like a student's instead of marking it, and the instructor view says why it has no answer."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", WITHOUT_COURSE], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    status, _, refused = done.stdout.strip().partition(" | ")
+    assert status == "recorded"
+    assert "no instructor key is installed" in refused
