@@ -58,6 +58,8 @@ GRAPH = {name: _imports(name, path, set(_modules())) for name, path in _modules(
 
 
 def test_the_tree_has_both_packages():
+    if not (SRC / "course").is_dir():
+        pytest.skip("a student copy (course export-student) ships without the instructor package")
     assert "helpers" in GRAPH and "course" in GRAPH and "course.cli" in GRAPH
 
 
