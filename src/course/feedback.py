@@ -74,10 +74,22 @@ def _sources() -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=4096)
 def _markdown(text: str) -> str:
+    """Prompts and explanations repeat on every page of a class: rendered once each."""
     from helpers.widgets import _markdown as render   # raw HTML in the text is escaped
 
     return render(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _key(qid: str) -> str:
+    from .authoring import instructor_answer
+
+    try:
+        return instructor_answer(qid)
+    except Exception:   # noqa: BLE001 - a missing key must not cost the student the page
+        return ""
 
 
 def _option_text(q: dict, key: str, option) -> str:
@@ -137,7 +149,6 @@ def page(sub: grading.Submission, nb: dict | None, plain: dict[str, dict], title
     teacher_max = grading.teacher_points(sub)
     total = sub.score + sum(manual.values())
     hints = _hints(nb) if nb else {}
-    from .authoring import instructor_answer
     from .marks import answer_for
 
     who = f" ({_esc(sub.student_id)})" if sub.student_id else ""
@@ -181,10 +192,8 @@ def page(sub: grading.Submission, nb: dict | None, plain: dict[str, dict], title
             parts.append(f"<p class='{css}'><strong>{word}</strong>"
                          + (f": {_num(earned)} of {_num(points)} point{'s' if points != 1 else ''}" if answered else "")
                          + "</p>")
-            try:
-                parts.append(f"<p><strong>The answer:</strong> {_esc(instructor_answer(qid))}</p>")
-            except Exception:   # noqa: BLE001 - a missing key must not cost the student the page
-                pass
+            if _key(qid):
+                parts.append(f"<p><strong>The answer:</strong> {_esc(_key(qid))}</p>")
         if qid in hints:
             parts.append(f"<p>Hints opened: {hints[qid]}</p>")
         if q.get("explanation"):
@@ -231,6 +240,7 @@ def write_feedback(folder: Path, out: Path, marks: dict, *, force: bool = False)
     from .marks import teacher_items
 
     folder, out = Path(folder), Path(out)
+    _key.cache_clear()   # the key is read afresh for each run
     graded, _skipped = grading.grade_all(folder)
     grading.merge_marks(graded, marks)
     plain = _instructor_questions()

@@ -36,7 +36,7 @@ __all__ = ["COLUMNS", "Mark", "MarksError", "Item", "read_marks", "write_mark", 
 COLUMNS = ("file", "student_id", "question", "points", "comment")
 ROOT = Path(__file__).resolve().parents[2]
 LOOK_AT = re.compile(r"\*\*Task (\d+)\s*\(not marked automatically[^)]*teacher will look at it\)", re.I)
-IMG = re.compile(r"""<img[^>]*\bsrc=["']data:image/png;base64,([A-Za-z0-9+/=\s]+)["']""")
+IMG = re.compile(r"""<img[^>]*\bsrc=["']data:image/png;base64,""")
 
 
 class MarksError(CourseError):
@@ -190,6 +190,16 @@ def teacher_items(assignment: str) -> list[Item]:
     return items
 
 
+def _inline_png(page: str) -> str | None:
+    """The base64 data of the first inline PNG in an output's HTML (what `show()` writes)."""
+    start = page.find("data:image/png;base64,")
+    if start < 0 or not IMG.search(page[max(0, start - 400):start + 30]):
+        return None
+    start += len("data:image/png;base64,")
+    end = min((i for i in (page.find('"', start), page.find("'", start)) if i >= 0), default=-1)
+    return page[start:end] if end > start else None
+
+
 def answer_for(nb: dict, item: Item, answers: dict) -> tuple[str, bytes | None]:
     """(text, png) the student handed in for ``item``: the essay text from the graded answers,
     or the chart from the outputs of the task's code cell (the first PNG found)."""
@@ -210,8 +220,7 @@ def answer_for(nb: dict, item: Item, answers: dict) -> tuple[str, bytes | None]:
             if isinstance(html, list):
                 html = "".join(html)
             if not png and isinstance(html, str):
-                found = IMG.search(html)
-                png = found.group(1) if found else None
+                png = _inline_png(html)
             if isinstance(png, str):
                 try:
                     return "", base64.b64decode("".join(png.split()), validate=True)
