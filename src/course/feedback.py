@@ -143,9 +143,7 @@ def _hints(nb: dict) -> dict[str, int]:
 
 def page(sub: grading.Submission, nb: dict | None, plain: dict[str, dict], title: str, items: list) -> str:
     """The feedback page of one graded hand-in (``plain``: the plaintext questions by id)."""
-    manual = getattr(sub, "manual", {})
-    comments = getattr(sub, "comments", {})
-    to_mark = getattr(sub, "to_mark", [])
+    manual, comments, to_mark = sub.manual, sub.comments, sub.to_mark
     teacher_max = grading.teacher_points(sub)
     total = sub.score + sum(manual.values())
     hints = _hints(nb) if nb else {}

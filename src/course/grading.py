@@ -12,6 +12,11 @@ files; the student is identified by the id they typed into the exercise's first 
 (``helpers.widgets.student_id``), recorded like an answer under the reserved question id
 ``student_id``.
 
+Essays are marked by the teacher, never here: their marks come from ``marks.csv`` (written
+by ``course mark`` or by hand, read by this command and never written), and the gradebook
+shows ``auto``, ``manual``, ``score`` and ``max_score`` out of the assignment's full points.
+A gradebook is never replaced without ``--force`` and never written over one of its inputs.
+
 Hostile or unlucky files cost one row, never the gradebook: finding and reading files is
 ``course.handins`` (no links followed, nothing outside the folder, bounded size), every
 per-file failure becomes an error row naming the file, each file has a time budget, and
@@ -66,8 +71,15 @@ class Submission:
     attempts: dict = field(default_factory=dict)      # question id -> attempt number of that answer
     shown: set = field(default_factory=set)           # ids whose placeholder record is in the file
     unanswered: list = field(default_factory=list)    # shown (cell run) but never answered
+    manual: dict = field(default_factory=dict)        # question id -> the teacher's points (marks.csv)
+    comments: dict = field(default_factory=dict)      # question id -> the teacher's comment
     seconds: float = 0.0
     deadline: float = field(default=float("inf"), repr=False, compare=False)
+
+    @property
+    def to_mark(self) -> list[str]:
+        """Essays answered but not marked yet: until this is empty, the score is not final."""
+        return [qid for qid, points, _words, text in self.reflections if text and points > 0 and qid not in self.manual]
 
     @property
     def file(self) -> str:
@@ -385,7 +397,7 @@ def merge_marks(graded: list[Submission], marks: dict) -> list[str]:
     used = set()
     tasks: dict[str, set] = {}
     for sub in graded:
-        sub.manual, sub.to_mark, sub.comments = {}, [], {}
+        sub.manual, sub.comments = {}, {}
         for qid, points, _words, text in sub.reflections:
             mark = marks.get((sub.path, qid))
             if mark is not None:
@@ -397,8 +409,6 @@ def merge_marks(graded: list[Submission], marks: dict) -> list[str]:
                     raise MarksError(f"marks.csv, row {mark.row}: {mark.points:g} points for {qid} on {sub.path}, "
                                      f"which is worth {points:g}; correct the mark.")
                 sub.manual[qid] = mark.points
-            elif text and points > 0:
-                sub.to_mark.append(qid)
     warnings = []
     for key, mark in sorted(marks.items()):
         if key in used:
@@ -446,8 +456,8 @@ def gradebook_table(graded: list[Submission]) -> tuple[list[str], list[list]]:
     rows = []
     for sub in graded:
         ok = bool(sub.max_score or sub.points or sub.reflections)
-        manual = getattr(sub, "manual", {})
-        to_mark = getattr(sub, "to_mark", [q for q, p, _w, t in sub.reflections if t and p > 0])
+        manual = sub.manual
+        to_mark = sub.to_mark
         points = {**sub.points, **manual}
         total = sub.score + sum(manual.values())
         rows.append([sub.student_id, sub.path, sub.assignment,
