@@ -250,7 +250,7 @@ def _left_out_summary(left: list[Path]) -> list[str]:
             groups[key] = groups.get(key, 0) + 1
         else:
             singles.append(rel.as_posix())
-    return [f"{name} ({count} files)" for name, count in sorted(groups.items())] + singles
+    return [f"{name} ({count} file{'s' if count != 1 else ''})" for name, count in sorted(groups.items())] + singles
 
 
 def main(argv: list[str] | None = None) -> int:
