@@ -175,3 +175,11 @@ def test_a_closed_pipe_ends_the_command_quietly():
         os.close(write_end)
     err = run.stderr.decode()
     assert run.returncode == 141 and "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_bidi_controls_are_shown_in_csv_cells_not_obeyed():
+    """N10: an id "\u202e010s" would display as "s010" in a spreadsheet; joiners stay."""
+    from course.csvsafe import cell
+
+    assert cell("\u202e010s") == "\\u202e010s" and cell("a\u2066b\u2069") == "a\\u2066b\\u2069"
+    assert cell("\u0645\u200c\u06cc") == "\u0645\u200c\u06cc"
