@@ -30,11 +30,10 @@ from pathlib import Path
 from .csvsafe import FORMULA_STARTS, write_csv
 from .errors import CourseError
 
-__all__ = ["COLUMNS", "Mark", "MarksError", "Item", "read_marks", "write_mark", "teacher_items",
+__all__ = ["COLUMNS", "Mark", "MarksError", "Item", "read_marks", "write_mark", "write_marks", "teacher_items",
            "answer_for", "uncell"]
 
 COLUMNS = ("file", "student_id", "question", "points", "comment")
-ROOT = Path(__file__).resolve().parents[2]
 LOOK_AT = re.compile(r"\*\*Task (\d+)\s*\(not marked automatically[^)]*teacher will look at it\)", re.I)
 IMG = re.compile(r"""<img[^>]*\bsrc=["']data:image/png;base64,""")
 

@@ -7,7 +7,6 @@ the keys pressed are Tab, typing, Shift+Tab and Enter, the focus checked at ever
 """
 import csv
 import json
-import re
 
 import pytest
 from playwright.sync_api import expect

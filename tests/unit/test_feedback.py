@@ -5,7 +5,6 @@ every page must show its own and none of the others'. The score parts must agree
 gradebook written from the same folder and marks.
 """
 import csv
-import json
 import re
 from pathlib import Path
 

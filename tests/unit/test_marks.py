@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from course import grading, marks
-from course.errors import CourseError
-from test_grading import REFLECTION, notebook, record, right_answers, write
+from test_grading import notebook, record, right_answers, write
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENT_SOURCES = ROOT / "tests" / "fixtures" / "assignment" / "solutions" / "question-bank"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from course import grading, handins, report
-from course.roster import RosterError, join, normalize_id, read_roster
+from course.roster import RosterError, normalize_id, read_roster
 from test_grading import notebook, record, right_answers, write
 
 ROOT = Path(__file__).resolve().parents[2]
