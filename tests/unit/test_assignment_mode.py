@@ -225,7 +225,8 @@ def test_the_grader_scores_on_submit_answers_from_the_yaml(use_course, tmp_path)
     out = tmp_path / "gradebook.csv"
     assert grading.main([str(path.parent), "--out", str(out)]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[1].startswith("s-9,s.ipynb,a0,3,5,1,0,1,1,,1,3,1,2,")
+    # auto 3, no marks, score 3 of the full 8 (5 auto-checked, the essay's 3); points; to_mark; attempts
+    assert lines[1].startswith("s-9,s.ipynb,a0,3,,3,8,1,0,1,1,,,,1,3,1,2,")
 
 
 def test_without_the_yaml_on_submit_answers_are_not_scored_but_named(use_course, tmp_path, monkeypatch):
