@@ -5,6 +5,11 @@ BIN    := $(VENV)/bin
 # nbval: committed outputs are compared in lessons and solutions, exercises only have to run.
 # ($(wildcard solutions): a student copy made by `course export-student` has no solutions/.)
 NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
+# Tests run in JOBS processes (pytest-xdist; JOBS=0 runs them in this one). --dist loadfile keeps
+# a file on one worker: a notebook's cells share one kernel and run in order, and a test
+# module's shared fixtures (the exported student copy, compiled banks) are built once.
+JOBS   ?= 2
+XDIST  := -n $(JOBS) --dist loadfile
 
 .PHONY: help setup lab test test-units test-notebooks test-exercises test-browser execute bench slides handouts
 
@@ -26,14 +31,14 @@ test: setup
 	$(MAKE) --no-print-directory test-units test-notebooks test-exercises
 
 test-units:
-	$(BIN)/python -m pytest tests --ignore=tests/browser -q
+	$(BIN)/python -m pytest $(XDIST) tests --ignore=tests/browser -q
 
 test-notebooks:
-	$(BIN)/python -m pytest --nbval $(NBVAL) notebooks $(wildcard solutions) -q
+	$(BIN)/python -m pytest $(XDIST) --nbval $(NBVAL) notebooks $(wildcard solutions) -q
 
 test-exercises:
 	@if ls exercises/*.ipynb >/dev/null 2>&1; then \
-		$(BIN)/python -m pytest --nbval-lax $(NBVAL) exercises -q; \
+		$(BIN)/python -m pytest $(XDIST) --nbval-lax $(NBVAL) exercises -q; \
 	else echo "exercises/: no notebooks yet"; fi
 
 # End-to-end: a real JupyterLab on a temporary copy of the course, driven in headless

@@ -58,8 +58,10 @@ GRAPH = {name: _imports(name, path, set(_modules())) for name, path in _modules(
 
 
 def test_the_tree_has_both_packages():
-    if not (SRC / "course").is_dir():
-        pytest.skip("a student copy: the instructor package src/course/ is left out on purpose")
+    if not (SRC.parent / "solutions").is_dir():
+        # a student copy (`course export-student`) ships the lesson library and not the grader
+        assert "helpers" in GRAPH and not [m for m in GRAPH if m.split(".")[0] == "course"]
+        return
     assert "helpers" in GRAPH and "course" in GRAPH and "course.cli" in GRAPH
 
 
@@ -101,31 +103,3 @@ def _cycle() -> list[str] | None:
 def test_no_import_circle():
     circle = _cycle()
     assert circle is None, "import circle: " + " -> ".join(circle)
-
-
-WITHOUT_COURSE = """
-import sys
-sys.modules["course"] = None   # as in the student copy: the instructor package cannot be imported
-import helpers.questions as q
-q.set_mode("instructor")
-assert q.key_source() is None
-result = q.evaluate("a1.steepest", "meat")
-try:
-    q.instructor_answer("a1.steepest")
-except q.BankError as err:
-    refused = str(err)
-print(result.status, "|", refused)
-"""
-
-
-def test_the_lesson_library_works_without_the_instructor_package():
-    """Where `course` cannot load (the student copy), instructor mode records an on-submit answer
-    like a student's instead of marking it, and the instructor view says why it has no answer."""
-    import subprocess
-    import sys
-
-    done = subprocess.run([sys.executable, "-c", WITHOUT_COURSE], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    status, _, refused = done.stdout.strip().partition(" | ")
-    assert status == "recorded"
-    assert "no instructor key is installed" in refused
