@@ -15,6 +15,7 @@ import json
 import math
 import numbers
 import os
+import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -178,6 +179,22 @@ _DISPLAY_FIELDS = {
 def record_only(q: dict) -> bool:
     """True for an on-submit question compiled without its key: answers are recorded, not checked."""
     return q.get("mode") == "on-submit" and "salt" not in q
+
+
+_ASSIGNMENT_NOTEBOOK = re.compile(r"(a\d+)_")
+
+
+def assignment_of(qid) -> str:
+    """The assignment a question belongs to ("a3" for a3.days, asked in a3_*), or "" for a lesson's.
+
+    Why: graded work is kept apart per student id and is never restored from a progress file
+    to somebody who has not said who they are; lesson questions are practice."""
+    try:
+        notebook = load_bank()["questions"][qid].get("notebook") or ""
+    except (BankError, KeyError, TypeError, AttributeError):
+        return ""
+    match = _ASSIGNMENT_NOTEBOOK.match(notebook) if isinstance(notebook, str) else None
+    return match.group(1) if match and isinstance(qid, str) and qid.startswith(match.group(1) + ".") else ""
 
 
 def question(qid: str) -> dict:

@@ -35,6 +35,11 @@ _ATTEMPTS: dict[str, int] = {}
 # The widget last shown for each question id (kernel-side handle for scripted checks and tests).
 _SHOWN: dict = {}
 
+# What this kernel has recorded (or restored) per question: {"attempt", "answer"}; hand_in()
+# writes it, and saving a student id files it under that id. Hints opened per question.
+_SESSION: dict[str, dict] = {}
+_HINTS: dict[str, int] = {}
+
 # Okabe-Ito colours as an extra cue; the words and symbols carry the meaning.
 _COLOURS = {"correct": "#009E73", "incorrect": "#D55E00", "recorded": "#0072B2"}
 
@@ -161,6 +166,61 @@ def _stored(question_id: str) -> tuple:
         return None, 0
 
 
+class Earlier(NamedTuple):
+    """An earlier answer to restore: where from ("store", "notebook" or ""), and a note."""
+
+    answer: object = None
+    attempt: int = 0
+    source: str = ""
+    note: str = ""
+
+
+def _earlier(question_id: str) -> Earlier:
+    """The last answer from the progress store (this student's), else from this notebook's saved
+    file; a note in words when the saved file could not be used."""
+    from .identity import current
+
+    previous, attempts = _stored(question_id)
+    found = _from_notebook(question_id, current())
+    _HINTS[question_id] = max(_HINTS.get(question_id, 0), found.hints)
+    if previous is not None:
+        return Earlier(previous, max(attempts, found.attempt if found.answer == previous else 0, 1), "store")
+    if found.answer is not None:
+        return Earlier(found.answer, found.attempt, "notebook", found.note)
+    return Earlier(note=found.note)
+
+
+def _from_notebook(question_id: str, student: str):
+    from .notebook_file import Found, recorded
+
+    try:
+        return recorded(question_id, student, questions.assignment_of(question_id))
+    except Exception as err:  # noqa: BLE001 - restoring is a help; it must never stop a lesson
+        return Found(note=f"Nothing was restored from this notebook's saved copy ({type(err).__name__}).")
+
+
+def _remember(question_id: str, attempt: int, answer) -> None:
+    _SESSION[question_id] = {"attempt": attempt, "answer": jsonable(answer)}
+
+
+def _record(question_id: str, attempt: int = 0, answer=None) -> dict:
+    """The record bundle, with the hints opened so far; remembered for hand_in()."""
+    if attempt:
+        _remember(question_id, attempt, answer)
+    return record_bundle(question_id, attempt, answer, _HINTS.get(question_id, 0))
+
+
+def _store_again(question_id: str, answer) -> str:
+    """Record a restored answer in this student's progress store; a note if that failed."""
+    try:
+        from .progress import record_answer
+
+        result = evaluate(question_id, answer)
+        return record_answer(question_id, answer, result) if result.assessed else ""
+    except Exception as err:  # noqa: BLE001 - the notebook record is what counts
+        return f"Your progress file could not be updated ({type(err).__name__})."
+
+
 class Saved(NamedTuple):
     """What _save did: the attempt number and answer the notebook record must now show."""
 
@@ -180,10 +240,20 @@ def _save(question_id: str, raw, result: Result, limit=None) -> Saved:
     recorded answer stands.
     """
     previous, stored = _stored(question_id)
+    from_file = False
+    if previous is None:  # another computer: the saved notebook knows the last answer and its count
+        from .identity import current
+
+        found = _from_notebook(question_id, current())
+        if found.answer is not None:
+            previous, stored, from_file = found.answer, found.attempt, True
+        elif question_id in _SESSION:  # no id given yet: this kernel still knows its own answers
+            previous, stored = _SESSION[question_id]["answer"], _SESSION[question_id]["attempt"]
     done = max(stored, _ATTEMPTS.get(question_id, 0))
     if done and previous is not None and jsonable(raw) == previous:
         _ATTEMPTS[question_id] = done
-        return Saved(done, previous)
+        note = _store_again(question_id, previous) if from_file else ""
+        return Saved(done, previous, note)
     if isinstance(limit, int) and not isinstance(limit, bool) and 0 < limit <= done:
         message = (f"\u26a0 No attempts left - you have used all {limit} attempts at this question, so this "
                    f"answer was not recorded. Your answer from attempt {done} stands: it is the one your "
@@ -213,8 +283,27 @@ def _recorded_answer(result: Result, raw):
 # The widget
 
 
-def _hints_html(hints: list, shown: int) -> str:
+def _hints_off(q) -> bool:
+    """True when the assignment's solution notebook says course.hints: off (compiled into the bank)."""
+    return isinstance(q, dict) and q.get("hints_off") is True
+
+
+def _note_hint(question_id: str, shown: int, handle, answered=(0, None)):
+    """Record that a hint was opened: the answer record shows how many, for the gradebook."""
+    _HINTS[question_id] = max(_HINTS.get(question_id, 0), shown)
+    attempt, answer = _SESSION.get(question_id, {}).get("attempt", answered[0]), \
+        _SESSION.get(question_id, {}).get("answer", answered[1])
+    try:
+        return _publish(_record(question_id, attempt, answer), handle)
+    except Exception:  # noqa: BLE001 - a hint must show even if the record cannot be updated
+        return handle
+
+
+def _hints_html(hints: list, shown: int, off: bool = False) -> str:
     """The first ``shown`` hints (one more per press of Hint), or a note that there is none."""
+    if off:
+        return ('<div class="course-hint"><p>Hints are switched off in this assignment: '
+                're-read the lesson section it builds on.</p></div>')
     if not hints:
         return ('<div class="course-hint"><p>There is no hint for this question: '
                 're-read the section above.</p></div>')
@@ -233,9 +322,10 @@ def _hint_class():
     class HintButton(w.VBox):
         """check()'s Hint button: check() has no question widget, and its hints must not be lost."""
 
-        def __init__(self, question_id: str, hints: list):
+        def __init__(self, question_id: str, hints: list, record=None, answered=(0, None), off=False):
             super().__init__()
             self.qid, self.hints, self.hints_shown = question_id, list(hints), 0
+            self.record, self.answered, self.off = record, answered, off
             self.add_class("course-question")
             self.hint_button = w.Button(description="Hint", tooltip=f"Show a hint for {question_id}")
             self.hint_box = w.HTML(value="")
@@ -244,7 +334,9 @@ def _hint_class():
 
         def _on_hint(self, _button=None):
             self.hints_shown = min(self.hints_shown + 1, len(self.hints))
-            self.hint_box.value = _hints_html(self.hints, self.hints_shown)
+            self.hint_box.value = _hints_html(self.hints, self.hints_shown, self.off)
+            if not self.off:
+                self.record = _note_hint(self.qid, self.hints_shown, self.record, self.answered)
 
         def __repr__(self) -> str:
             return f"Hint button for {self.qid} (interactive)"
@@ -266,6 +358,7 @@ def _widget_class():
             self.record = None          # display handle of the answer record
             self.inputs: list = []
             self.hints_shown = 0
+            self.answered = (0, None)   # (attempt, answer) of the record shown
             self.add_class("course-question")
             if isinstance(question_id, str) and re.fullmatch(r"[a-z0-9._-]{1,80}", question_id):
                 self.add_class("course-q-" + question_id.replace(".", "--"))  # findable in the page
@@ -416,7 +509,8 @@ def _widget_class():
                 notes = ()
                 if result.assessed:
                     saved = _save(self.qid, _recorded_answer(result, raw), result, self.q.get("max_attempts"))
-                    self.record = _publish(record_bundle(self.qid, saved.attempt, saved.answer), self.record)
+                    self.record = _publish(_record(self.qid, saved.attempt, saved.answer), self.record)
+                    self.answered = (saved.attempt, saved.answer)
                     self.attempts_label.value = _attempts_text(self.q, saved.attempt)
                     result = saved.refused or result
                     notes = (saved.note,) if saved.note else ()
@@ -429,7 +523,9 @@ def _widget_class():
         def _on_hint(self, _button=None):
             hints = self.q.get("hints", []) if self.q else []
             self.hints_shown = min(self.hints_shown + 1, len(hints))
-            self.hint_box.value = _hints_html(hints, self.hints_shown)
+            self.hint_box.value = _hints_html(hints, self.hints_shown, _hints_off(self.q))
+            if hints and not _hints_off(self.q):
+                self.record = _note_hint(self.qid, self.hints_shown, self.record, self.answered)
 
         # -- text form for nbval ------------------------------------------------------
         def __repr__(self) -> str:
@@ -448,32 +544,49 @@ def question_widget(question_id):
 def ask(question_id) -> None:
     """Show question ``question_id`` with its answer record. Example: ``ask("start.disputed")``.
 
-    If your progress file holds an answer to it (you answered before a restart), that answer
-    is filled in and recorded in this notebook again, with its attempt count, so Restart and
-    Run All followed by Save keeps every answer.
+    An earlier answer is filled in and recorded in this notebook again, with its attempt count:
+    from your progress file (your answers, under your student id), or, on another computer
+    where that file has none, from this notebook's saved copy. So Restart and Run All followed
+    by Save keeps every answer, anywhere.
     """
     widget = question_widget(question_id)
     _SHOWN[widget.qid] = widget
     _show(widget)
     if widget.q is None:
         return
-    previous, attempts = _stored(widget.qid)
+    _restore(widget, _earlier(widget.qid), new_record=True)
+
+
+def _restore(widget, earlier: Earlier, *, new_record: bool) -> bool:
+    """Fill ``widget`` with an earlier answer and record it again; say so (or why not) in it."""
+    previous = earlier.answer
     if previous is not None:
         try:
             widget.set_answer(previous)
-        except Exception:  # noqa: BLE001 - a damaged progress file must not break the lesson
+        except Exception:  # noqa: BLE001 - a damaged record must not break the lesson
             previous = None
     if previous is None:
-        widget.record = _publish(record_bundle(widget.qid))
-        return
-    attempt = max(attempts, _ATTEMPTS.get(widget.qid, 0), 1)
+        if new_record:
+            widget.record = _publish(_record(widget.qid))
+        if earlier.note:
+            widget.feedback.value = _note_html(earlier.note)
+        return False
+    attempt = max(earlier.attempt, _ATTEMPTS.get(widget.qid, 0), 1)
     _ATTEMPTS[widget.qid] = attempt
+    widget.answered = (attempt, previous)
     widget.attempts_label.value = _attempts_text(widget.q, attempt)
-    widget.record = _publish(record_bundle(widget.qid, attempt, previous))
-    widget.feedback.value = ('<div class="course-feedback" role="status"><p><em>Your earlier answer is '
-                             f'filled in from your progress file and recorded in this notebook again '
-                             f'(attempt {attempt}). To change it, edit it and press '
-                             f'{"Save" if widget.q["type"] == "reflection" else "Check"}.</em></p></div>')
+    widget.record = _publish(_record(widget.qid, attempt, previous), None if new_record else widget.record)
+    where = "your progress file" if earlier.source == "store" else "this notebook's saved copy"
+    note = _store_again(widget.qid, previous) if earlier.source == "notebook" else ""
+    widget.feedback.value = _note_html(
+        f"Your earlier answer is filled in from {where} and recorded in this notebook again (attempt "
+        f"{attempt}). To change it, edit it and press {'Save' if widget.q['type'] == 'reflection' else 'Check'}."
+        + (f" {note}" if note else ""))
+    return True
+
+
+def _note_html(text: str) -> str:
+    return f'<div class="course-feedback" role="status"><p><em>{_esc(text)}</em></p></div>'
 
 
 def _attempts_text(q, attempt: int) -> str:
@@ -493,27 +606,64 @@ def _clean_student_id(raw) -> tuple[str, str]:
     return text, ""
 
 
+def _become(student: str) -> str:
+    """Make ``student`` this kernel's student: record the id, file this session's answers under
+    it, and fill every question shown so far that has no answer from that student's store."""
+    from .identity import current, set_current
+
+    before = current()
+    set_current(student)
+    result = Result(question_id=STUDENT_ID, status="recorded", correct=None, message="")
+    saved = _save(STUDENT_ID, student, result)
+    notes = [saved.note] if saved.note else []
+    if before != student:
+        for qid, done in list(_SESSION.items()):
+            if qid == STUDENT_ID or _stored(qid)[0] is not None:
+                continue
+            try:
+                from .progress import record_answer
+
+                record_answer(qid, done["answer"], evaluate(qid, done["answer"]))
+            except Exception as err:  # noqa: BLE001 - the notebook still holds the answer
+                notes.append(f"Your progress file could not be updated ({type(err).__name__}).")
+                break
+        for qid, widget in list(_SHOWN.items()):
+            if qid != STUDENT_ID and getattr(widget, "q", None) and widget.answered[0] == 0:
+                previous, attempts = _stored(qid)
+                if previous is not None:
+                    _restore(widget, Earlier(previous, attempts, "store"), new_record=False)
+    _remember(STUDENT_ID, saved.attempt, student)
+    return " ".join(notes)
+
+
 @lru_cache(maxsize=1)
 def _student_id_class():
     import ipywidgets as w
 
     class StudentIdWidget(w.VBox):
-        """The exercise's first cell: the student id, recorded and restored like an answer."""
+        """The exercise's first cell: the student id, recorded and restored like an answer.
+
+        On a shared login the progress file may hold somebody else's id: it is offered with
+        "Yes, that is me", never filled in, so nobody hands in under another's id by accident."""
 
         qid = STUDENT_ID
 
         def __init__(self):
             super().__init__()
             self.record = None
+            self.offered = ""
             self.add_class("course-question")
             self.add_class("course-student-id")
             self.box = w.Text(value="", description="Your student id:", placeholder="as your teacher gave it",
                               style={"description_width": "initial"}, continuous_update=False)
             self.save_button = w.Button(description="Save", button_style="primary",
                                         tooltip="Save your student id in this notebook")
+            self.confirm_button = w.Button(description="Yes, that is me", tooltip="Confirm the student id asked about",
+                                           layout=w.Layout(display="none"))
             self.feedback = w.HTML(value='<div class="course-feedback" role="status" aria-live="polite"></div>')
             self.save_button.on_click(self._on_save)
-            self.children = [w.HBox([self.box, self.save_button]), self.feedback]
+            self.confirm_button.on_click(self._on_confirm)
+            self.children = [w.HBox([self.box, self.save_button]), self.feedback, self.confirm_button]
 
         def _say(self, text: str, status: str) -> None:
             colour = _COLOURS.get(status, "#E69F00")
@@ -521,16 +671,32 @@ def _student_id_class():
             self.feedback.value = (f'<div class="course-feedback course-{status}" role="{role}" aria-live="polite" '
                                    f'style="border-left: 6px solid {colour}; padding-left: 0.6em"><p>{_esc(text)}</p></div>')
 
+        def offer(self, student: str) -> None:
+            """Ask "Are you ...?" for the id last saved on this account."""
+            self.offered = student
+            self.confirm_button.description = f"Yes, I am {student}"[:40]
+            self.confirm_button.layout.display = None
+            self._say(f"Are you {student}? That id was saved last on this computer. If it is yours, press "
+                      f"“Yes, I am {student}” below and your earlier answers come back; if not, type "
+                      "your own id and press Save.", "recorded")
+
+        def _on_confirm(self, _button=None):
+            if self.offered:
+                self.box.value = self.offered
+                self._on_save()
+
         def _on_save(self, _button=None):
             text, problem = _clean_student_id(self.box.value)
             if problem:
-                self._say(f"\u26a0 {problem}", "invalid")
+                self._say(f"⚠ {problem}", "invalid")
                 return
-            result = Result(question_id=STUDENT_ID, status="recorded", correct=None, message="")
-            saved = _save(STUDENT_ID, text, result)
-            self.record = _publish(record_bundle(STUDENT_ID, saved.attempt, text), self.record)
-            self._say(f"\u270e Saved - student id {text} is recorded in this notebook. {saved.note}".strip(),
-                      "recorded")
+            try:
+                note = _become(text)
+            except Exception as err:  # noqa: BLE001 - last resort: say it, never a traceback
+                note = f"Your progress file could not be updated ({type(err).__name__})."
+            self.record = _publish(_record(STUDENT_ID, _SESSION[STUDENT_ID]["attempt"], text), self.record)
+            self.confirm_button.layout.display = "none"
+            self._say(f"✎ Saved - student id {text} is recorded in this notebook. {note}".strip(), "recorded")
 
         def __repr__(self) -> str:
             return "Student id (interactive)"
@@ -541,23 +707,44 @@ def _student_id_class():
 def student_id() -> None:
     """Ask for the student's id (first cell of every exercise): typed once, saved like an answer.
 
-    The grader puts it in the gradebook's first column. Like ask(), it fills in and records
-    again the id kept in the progress file, so a restarted notebook keeps it.
+    The grader puts it in the gradebook's first column. The id saved in this notebook's own
+    file is restored (another computer, a restarted kernel); an id found only in the progress
+    file is offered with "Are you ...?", never filled in silently, because on a shared login
+    it may be somebody else's.
     """
+    from .identity import current, set_current
+
     widget = _student_id_class()()
     _SHOWN[STUDENT_ID] = widget
     _show(widget)
-    previous, attempts = _stored(STUDENT_ID)
-    text, problem = _clean_student_id(previous)
-    if previous is None or problem:
-        widget.record = _publish(record_bundle(STUDENT_ID))
+    found = _from_notebook(STUDENT_ID, "")
+    text, problem = _clean_student_id(found.answer)
+    if found.answer is not None and not problem:
+        set_current(text)
+        note = _store_again(STUDENT_ID, text)
+        attempt = max(found.attempt, 1)
+        _ATTEMPTS[STUDENT_ID] = attempt
+        _remember(STUDENT_ID, attempt, text)
+        widget.box.value = text
+        widget.record = _publish(_record(STUDENT_ID, attempt, text))
+        widget._say(f"Student id {text} is restored from this notebook's saved copy. If it is not yours, type "
+                    f"yours and press Save. {note}".strip(), "recorded")
         return
-    attempt = max(attempts, _ATTEMPTS.get(STUDENT_ID, 0), 1)
-    _ATTEMPTS[STUDENT_ID] = attempt
-    widget.box.value = text
-    widget.record = _publish(record_bundle(STUDENT_ID, attempt, text))
-    widget._say(f"Your student id {text} is filled in from your progress file and recorded in this "
-                "notebook. If it is not yours, type yours and press Save.", "recorded")
+    widget.record = _publish(_record(STUDENT_ID))
+    if current():
+        widget.offer(current())
+        return
+    set_current("")
+    try:
+        from .progress import last_student
+
+        offered, _problem = _clean_student_id(last_student())
+    except Exception:  # noqa: BLE001 - no offer is better than a traceback
+        offered = ""
+    if offered:
+        widget.offer(offered)
+    elif found.note:
+        widget._say(found.note, "recorded")
 
 
 class Feedback:
@@ -589,14 +776,27 @@ def check(question_id, value) -> None:
     except Exception:  # noqa: BLE001 - an unknown id is already in result's message
         q = None
     notes: tuple = ()
-    record = None
+    answered = (0, None)
     if result.assessed:
         saved = _save(result.question_id, _recorded_answer(result, value), result, q.get("max_attempts") if q else None)
         notes = (saved.note,) if saved.note else ()
         result = saved.refused or result
-        record = record_bundle(result.question_id, saved.attempt, saved.answer)
+        answered = (saved.attempt, saved.answer)
+    if q is not None:
+        _HINTS[result.question_id] = max(_HINTS.get(result.question_id, 0),
+                                         _from_notebook(result.question_id, _current()).hints)
     _show(Feedback(result, notes))
-    if q is not None and q.get("hints") and result.correct is not True:
-        _show(_hint_class()(result.question_id, q["hints"]))
-    if record is not None:
-        _publish(record)
+    hint = None
+    if q is not None and (q.get("hints") or _hints_off(q)) and result.correct is not True:
+        hint = _hint_class()(result.question_id, q.get("hints", []), answered=answered, off=_hints_off(q))
+        _show(hint)
+    if q is not None:
+        record = _publish(_record(result.question_id, *answered))
+        if hint is not None:
+            hint.record = record
+
+
+def _current() -> str:
+    from .identity import current
+
+    return current()

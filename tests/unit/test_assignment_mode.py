@@ -144,6 +144,12 @@ class Screen:
 
 @pytest.fixture
 def screen(monkeypatch):
+    from helpers import identity
+
+    monkeypatch.setattr(identity, "_current", "s001")  # graded work belongs to a student id
+    monkeypatch.setattr(widgets, "_SESSION", {})
+    monkeypatch.setattr(widgets, "_HINTS", {})
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     recorder = Screen()
     monkeypatch.setattr(widgets, "_show", recorder.show)
     monkeypatch.setattr(widgets, "_publish", recorder.publish)
