@@ -64,6 +64,7 @@ class Submission:
     errors: list = field(default_factory=list)
     answers: dict = field(default_factory=dict)       # question id -> last raw answer recorded
     attempts: dict = field(default_factory=dict)      # question id -> attempt number of that answer
+    hints: dict = field(default_factory=dict)         # question id -> hints the student opened
     shown: set = field(default_factory=set)           # ids whose placeholder record is in the file
     unanswered: list = field(default_factory=list)    # shown (cell run) but never answered
     seconds: float = 0.0
@@ -134,6 +135,7 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
             if "answer" not in record:
                 sub.note(f"cell {number}: the answer record for {qid[:80]} has no answer field; ignored")
                 continue
+            _note_hints(record, qid, sub)
             if record["answer"] is not None:
                 answers[qid] = record["answer"]
                 attempt = record.get("attempt")
@@ -142,6 +144,13 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
             else:
                 sub.shown.add(qid)
     return answers
+
+
+def _note_hints(record: dict, qid: str, sub: Submission) -> None:
+    """Hints opened, as the answer record counts them (the most any record of the question shows)."""
+    hints = record.get("hints")
+    if isinstance(hints, int) and not isinstance(hints, bool) and 0 < hints < 1000:
+        sub.hints[qid] = max(sub.hints.get(qid, 0), hints)
 
 
 def _bounded_int(digits: str):
@@ -176,7 +185,7 @@ def _load(path, sub: Submission) -> dict | None:
     try:
         nb = _loads(text)
     except json.JSONDecodeError as err:
-        if err.pos >= len(text.rstrip()):
+        if err.pos >= len(text.rstrip()) - 1:  # (a cut after a backslash fails one character early)
             sub.note("the notebook is truncated (its JSON ends early); ask for the file again")
         else:
             sub.note(f"the notebook is corrupt (invalid JSON at line {err.lineno}, column {err.colno})")
@@ -369,7 +378,8 @@ def _question_columns(graded: list[Submission]) -> list[str]:
 
 GRADEBOOK_COLUMNS = ("student_id", "file", "assignment", "score", "max_score")
 """The gradebook's fixed first columns; then one column of points per auto-checked question,
-``unanswered``, one ``<question> attempts`` column per question, and ``errors``."""
+``unanswered``, one ``<question> attempts`` column per question, one ``<question> hints`` column
+per question (hints the student opened), and ``errors``."""
 
 
 def write_gradebook(graded: list[Submission], out: Path) -> None:
@@ -382,9 +392,16 @@ def write_gradebook(graded: list[Submission], out: Path) -> None:
                      *(_number(sub.points[q]) if q in sub.points else "" for q in columns),
                      " ".join(sub.unanswered),
                      *(sub.attempts.get(q) or "" if q in sub.points else "" for q in columns),
+                     *_hint_cells(sub, columns),
                      "; ".join(sub.errors)])
-    write_csv(out, [*GRADEBOOK_COLUMNS, *columns, "unanswered", *(f"{q} attempts" for q in columns), "errors"],
-              rows)
+    write_csv(out, [*GRADEBOOK_COLUMNS, *columns, "unanswered", *(f"{q} attempts" for q in columns),
+                    *(f"{q} hints" for q in columns), "errors"], rows)
+
+
+def _hint_cells(sub: Submission, columns: list[str]) -> list:
+    """Hints opened per question (0 for a graded file that shows none; blank for an error row)."""
+    graded = bool(sub.max_score or sub.points)
+    return [sub.hints.get(q, 0) if graded and q.startswith(sub.assignment + ".") else "" for q in columns]
 
 
 def write_reflections(graded: list[Submission], out: Path) -> None:

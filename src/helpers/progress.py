@@ -427,7 +427,11 @@ def record_answer(question_id: str, answer, result, student: str | None = None) 
 
 
 def summary(notebook: str | None = None):
-    """A DataFrame: one row per notebook with questions, answered, correct, auto_checked."""
+    """A DataFrame: one row per notebook with questions, answered, correct, auto_checked.
+
+    An on-submit question (a graded assignment) is never counted as right or wrong here: no
+    key is on the student's computer, and the teacher marks it after the hand-in; its answers
+    count in ``answered`` and ``teacher_marks`` says how many questions are of that kind."""
     import pandas as pd
 
     bank = load_bank()["questions"]
@@ -438,15 +442,17 @@ def summary(notebook: str | None = None):
         if not name or (notebook is not None and name != notebook):
             continue
         row = rows.setdefault(name, {"notebook": name, "questions": 0, "answered": 0, "correct": 0,
-                                     "auto_checked": 0})
+                                     "auto_checked": 0, "teacher_marks": 0})
         row["questions"] += 1
-        auto = q.get("type") in AUTO_CHECKED
+        on_submit = q.get("mode") == "on-submit"
+        row["teacher_marks"] += on_submit
+        auto = q.get("type") in AUTO_CHECKED and not on_submit
         row["auto_checked"] += auto
         entry = store.get(qid)
         if isinstance(entry, dict) and entry.get("attempts", 0) > 0:
             row["answered"] += 1
             row["correct"] += bool(auto and entry.get("correct") is True)
-    columns = ["notebook", "questions", "answered", "correct", "auto_checked"]
+    columns = ["notebook", "questions", "answered", "correct", "auto_checked", "teacher_marks"]
     frame = pd.DataFrame(list(rows.values()), columns=columns)
     for column in columns[1:]:
         frame[column] = frame[column].astype("int64")
@@ -518,6 +524,8 @@ def to_do(notebook: str | None = None):
         answered = isinstance(entry, dict) and int(entry.get("attempts", 0) or 0) > 0
         if not answered:
             status = "not answered"
+        elif q.get("mode") == "on-submit":
+            continue  # recorded; the teacher marks it
         elif q.get("type") in AUTO_CHECKED and entry.get("correct") is not True:
             status = "not yet right"
         else:
@@ -553,6 +561,14 @@ class ProgressReport:
                 untouched.append(name)
         return listed, untouched
 
+    def _marked_later(self) -> list[str]:
+        """One line per started assignment: its answers are recorded, not judged here."""
+        if "teacher_marks" not in self.table:
+            return []
+        return [f"{name}: {row.answered} of {row.questions} answered - recorded; your teacher marks it."
+                for name, row in zip(self.table.index, self.table.itertuples())
+                if row.teacher_marks and row.answered]
+
     def _todo_text(self) -> str:
         listed, untouched = self._todo_groups()
         lines = []
@@ -564,6 +580,7 @@ class ProgressReport:
                 lines.append(f"  {row.question}: {row.status} ({where}{section})")
         if untouched:
             lines.append("Not started: " + ", ".join(untouched))
+        lines += self._marked_later()
         if not lines:
             lines.append("Nothing left to do: every question is answered, and every checked answer is right.")
         return "\n".join(lines)
@@ -585,6 +602,7 @@ class ProgressReport:
             parts.append(f"<p>Still to do in <strong>{escape(name)}</strong>:</p><ul>{''.join(items)}</ul>")
         if untouched:
             parts.append("<p>Not started: " + escape(", ".join(untouched)) + "</p>")
+        parts += [f"<p>{escape(line)}</p>" for line in self._marked_later()]
         if not parts:
             parts.append("<p>Nothing left to do: every question is answered, and every checked answer is right.</p>")
         return "".join(parts)
@@ -652,7 +670,7 @@ def progress(notebook: str | None = None) -> ProgressReport:
     except Exception as err:  # noqa: BLE001 - a lesson must never stop on its progress report
         import pandas as pd
 
-        empty = pd.DataFrame(columns=["questions", "answered", "correct", "auto_checked"])
+        empty = pd.DataFrame(columns=["questions", "answered", "correct", "auto_checked", "teacher_marks"])
         return ProgressReport(empty, note=(
             f"your progress could not be read ({type(err).__name__}: {str(err)[:200]}). Your answers are "
             f"still saved in the notebooks where you gave them; if this persists, set COURSE_HOME to a "
