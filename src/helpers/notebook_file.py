@@ -54,7 +54,11 @@ def running_notebook() -> tuple[Path | None, str]:
         return None, ""
     path = Path(name).expanduser()
     if not path.is_absolute():
-        path = Path.cwd() / path
+        # Jupyter Server gives the path from its root when it knows no file name; the kernel
+        # runs in the notebook's folder, somewhere below that root
+        here = Path.cwd()
+        tries = [folder / path for folder in (here, *here.parents)]
+        path = next((p for p in tries if os.path.lexists(p)), here / path)
     if path.suffix != ".ipynb":
         return None, f"{path.name} is not a notebook file"
     return path, ""

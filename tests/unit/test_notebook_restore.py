@@ -69,6 +69,13 @@ def test_relative_session_name_is_read_from_the_working_folder(fixture_bank, scr
     assert ask(screen, "fx.text").inputs[0].value == "Shlyapnikov"
 
 
+def test_a_path_from_the_server_root_is_found_above_the_kernel_folder(fixture_bank, screen, tmp_path, monkeypatch):
+    saved(tmp_path / "exercises" / "lesson.ipynb", ("fx.text", 1, "Shlyapnikov"))
+    monkeypatch.chdir(tmp_path / "exercises")  # the kernel runs in the notebook's folder
+    monkeypatch.setenv("JPY_SESSION_NAME", "exercises/lesson.ipynb")
+    assert ask(screen, "fx.text").inputs[0].value == "Shlyapnikov"
+
+
 def _link(tmp_path):
     target = saved(tmp_path / "real.ipynb", ("fx.text", 1, "Shlyapnikov"))
     (tmp_path / "lesson.ipynb").symlink_to(target)
