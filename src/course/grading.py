@@ -185,7 +185,7 @@ def _load(path, sub: Submission) -> dict | None:
     try:
         nb = _loads(text)
     except json.JSONDecodeError as err:
-        if err.pos >= len(text.rstrip()) - 1:  # (a cut after a backslash fails one character early)
+        if err.pos >= len(text.rstrip()) - 6 or err.msg.startswith("Unterminated string"):  # cut mid-string
             sub.note("the notebook is truncated (its JSON ends early); ask for the file again")
         else:
             sub.note(f"the notebook is corrupt (invalid JSON at line {err.lineno}, column {err.colno})")

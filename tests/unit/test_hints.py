@@ -14,7 +14,7 @@ import yaml
 from course import authoring, grading, report
 from course.hintcheck import hint_problem
 from helpers import identity, questions, widgets
-from helpers.questions import BankError
+from helpers.questions import BankError, evaluate
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_assignment_mode import course_copy, use_course  # noqa: E402,F401 - shared fixtures
@@ -141,3 +141,17 @@ def test_gradebook_and_report_count_hints(assignment_bank, monkeypatch, tmp_path
     assert items.loc["a0.total", "used_hints"] == 0
     html = report._hints_paragraph(items.reset_index())
     assert "a0.pick 1" in html and "a0.word 1" in html
+
+
+def test_progress_counts_on_submit_answers_as_recorded(use_course, monkeypatch):
+    use_course(feedback="on-submit")
+    monkeypatch.setattr(identity, "_current", "s1")
+    for qid, answer in {"a0.pick": "alpha", "a0.word": "sum", "a0.total": 4321}.items():
+        sys.modules["helpers.progress"].record_answer(qid, answer, evaluate(qid, answer))
+    report = sys.modules["helpers.progress"].progress("a0_fixture")
+    row = report.table.loc["a0_fixture"]
+    assert (row["answered"], row["correct"], row["auto_checked"], row["teacher_marks"]) == (3, 0, 0, 5)
+    text = repr(report)
+    assert "a0_fixture: 3 of 5 answered - recorded; your teacher marks it." in text
+    assert "not yet right" not in text and "not yet right" not in report._repr_html_()
+    assert "a0.rows: not answered" in text  # what is left is still listed

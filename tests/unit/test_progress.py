@@ -151,14 +151,17 @@ def test_concurrent_writers_lose_nothing(home, fixture_bank):
 def test_summary_and_progress_report(home):
     empty = store.summary()
     assert list(empty.index) == ["90_fixture", "91_other"]
-    assert empty.loc["90_fixture"].to_dict() == {"questions": 8, "answered": 0, "correct": 0, "auto_checked": 7}
+    assert empty.loc["90_fixture"].to_dict() == {"questions": 8, "answered": 0, "correct": 0, "auto_checked": 7,
+                                                  "teacher_marks": 0}
     answer("fx.single", "kept")
     answer("fx.text", "Lenin")
     answer("fx.reflection", "Some words here.")
     answer("fx.exact", 732521)
     table = store.summary()
-    assert table.loc["90_fixture"].to_dict() == {"questions": 8, "answered": 3, "correct": 1, "auto_checked": 7}
-    assert table.loc["91_other"].to_dict() == {"questions": 1, "answered": 1, "correct": 1, "auto_checked": 1}
+    assert table.loc["90_fixture"].to_dict() == {"questions": 8, "answered": 3, "correct": 1, "auto_checked": 7,
+                                                  "teacher_marks": 0}
+    assert table.loc["91_other"].to_dict() == {"questions": 1, "answered": 1, "correct": 1, "auto_checked": 1,
+                                                "teacher_marks": 0}
     report = store.progress()
     text = repr(report)
     assert text == repr(store.progress())  # deterministic for a given store

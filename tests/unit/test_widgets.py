@@ -197,7 +197,7 @@ def test_reflection_is_saved_with_word_count(screen):
     widget = shown(screen, "fx.reflection")
     assert widget.check_button.description == "Save"
     widget.inputs[0].value = "Different counts: the credentials commission and later editors."
-    assert widget.words.value == "8 words"
+    assert widget.input.words.value == "8 words"
     widget.check_button.click()
     assert "\u270e Saved - 8 words recorded" in widget.feedback.value
     assert "not marked automatically" in widget.feedback.value
@@ -466,3 +466,18 @@ def test_a_damaged_stored_answer_is_not_restored(screen):
                     encoding="utf-8")
     widget = shown(screen, "fx.multi")
     assert widget.answer() == [] and screen.last_record["attempt"] == 0
+
+
+def test_every_question_type_has_an_input_class_and_a_checker():
+    """The widget's INPUTS table and the engine's checker table cover the same types."""
+    from helpers.widgets.inputs import INPUTS
+
+    assert set(INPUTS) == set(questions._CHECKERS) == set(questions.TYPES)
+
+
+def test_import_helpers_does_not_import_ipywidgets():
+    import subprocess
+
+    code = "import sys, helpers; print('ipywidgets' in sys.modules, 'helpers.widgets.inputs' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]

@@ -4,24 +4,27 @@ Why: a lesson cell should be one short line, and whatever the student does (an e
 a typo, a NaN from pandas) must end in a readable message, never a traceback. Checking is
 delegated to ``helpers.questions.evaluate``; this module only draws, records and reports.
 
-Every ask() also displays an *answer record* (a display with an id) below the widget. Check
-replaces it with ``{"format", "question", "attempt", "answer"}`` as JSON plus a text line,
-so the saved notebook carries the answer. Nothing in it depends on time or randomness, and
-the widget's own text form is a fixed line, because nbval compares committed outputs.
-ipywidgets and mistune are imported on first use, so ``import helpers`` stays light.
+Every ask() also displays an *answer record* (a display with an id, see helpers.records)
+below the widget; Check replaces it, so the saved notebook carries the answer. Nothing in it
+depends on time or randomness, because nbval compares committed outputs. The parts: one
+input class per question type (``inputs.INPUTS``), the words and HTML (``render``), and
+here the widget, the id, saving and restoring. ipywidgets and mistune are imported on first
+use, so ``import helpers`` stays light.
 """
 from __future__ import annotations
 
-import html
-import json
 import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from . import questions
-from .normalize import word_count
-from .questions import BankError, Result, evaluate, get_mode, jsonable, set_mode
-from .records import RECORD_FORMAT, RECORD_MIME, STUDENT_ID, record_bundle  # noqa: F401 - re-exported
+from .. import questions
+from ..questions import BankError, Result, evaluate, get_mode, jsonable, set_mode
+from ..records import RECORD_FORMAT, RECORD_MIME, STUDENT_ID, record_bundle  # noqa: F401 - re-exported
+from .render import COLOURS as _COLOURS
+from .render import OPTION_STYLE as _OPTION_STYLE
+from .render import esc as _esc, feedback_html as _feedback_html
+from .render import feedback_text as _feedback_text, hints_html as _hints_html
+from .render import markdown as _markdown
 
 __all__ = ["ask", "check", "student_id", "question_widget", "set_mode", "RECORD_MIME", "STUDENT_ID"]
 
@@ -40,8 +43,6 @@ _SHOWN: dict = {}
 _SESSION: dict[str, dict] = {}
 _HINTS: dict[str, int] = {}
 
-# Okabe-Ito colours as an extra cue; the words and symbols carry the meaning.
-_COLOURS = {"correct": "#009E73", "incorrect": "#D55E00", "recorded": "#0072B2"}
 
 
 # --------------------------------------------------------------------------------------
@@ -68,90 +69,6 @@ def _publish(bundle: dict, handle=None):
 # Text helpers
 
 
-# ipywidgets draws each radio option and checkbox in a row of fixed height, so a long option
-# spills over the one below it and a click can land on the wrong answer. Let them wrap.
-_OPTION_STYLE = ("<style>.course-question .widget-radio-box label,"
-                 ".course-question .widget-checkbox,.course-question .widget-checkbox label"
-                 "{height:auto;min-height:var(--jp-widgets-inline-height);white-space:normal;"
-                 "overflow:visible;line-height:1.35;align-items:flex-start}"
-                 ".course-question .widget-radio-box label{margin-bottom:6px}"
-                 ".course-question .widget-radio-box input,.course-question .widget-checkbox input"
-                 "{margin-top:3px;flex-shrink:0}"
-                 # A focus ring a keyboard user can see (ipywidgets only tints a 1px border).
-                 ".course-question input:focus-visible,.course-question select:focus-visible,"
-                 ".course-question textarea:focus-visible,.course-question button:focus-visible"
-                 "{outline:3px solid #0072B2 !important;outline-offset:2px}</style>")
-
-
-def _esc(text: str) -> str:
-    """Escape text placed between tags (quotes need no escaping there and stay readable)."""
-    return html.escape(text, quote=False)
-
-
-@lru_cache(maxsize=512)
-def _markdown(text: str) -> str:
-    """Markdown to HTML (raw HTML escaped); plain escaped paragraphs if mistune is missing."""
-    try:
-        import mistune
-    except ImportError:  # pragma: no cover - mistune comes with nbconvert
-        return "".join(f"<p>{_esc(p)}</p>" for p in text.split("\n\n"))
-    return _renderer()(text)
-
-
-@lru_cache(maxsize=1)
-def _renderer():
-    import mistune
-
-    return mistune.create_markdown(escape=True)
-
-
-def _plain(text: str) -> str:
-    """Markdown emphasis and code marks dropped, for widget labels that show raw text."""
-    return re.sub(r"[*`]|(?<!\w)_|_(?!\w)", "", text)
-
-
-@lru_cache(maxsize=256)
-def citations(source_ids: tuple) -> str:
-    """'Source: ...' lines for the question's sources; lookup problems are reported, not raised."""
-    if not source_ids:
-        return ""
-    from .data import cite
-
-    lines = []
-    for sid in source_ids:
-        try:
-            lines.append(str(cite(sid)))
-        except Exception as err:  # noqa: BLE001 - a missing table or id must not break feedback
-            first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            lines.append(f"[{sid}] (details unavailable: {first})")
-    label = "Source" if len(lines) == 1 else "Sources"
-    return f"{label}:\n" + "\n".join(lines)
-
-
-def _feedback_html(result: Result, notes: tuple = ()) -> str:
-    colour = _COLOURS.get(result.status, "#E69F00")
-    parts = [_markdown(result.message)]
-    sources = citations(tuple(result.source_ids))
-    if sources:
-        label, _, rest = sources.partition("\n")
-        items = "".join(f"<li>{_esc(line)}</li>" for line in rest.splitlines())
-        parts.append(f"<p><strong>{_esc(label)}</strong></p><ul>{items}</ul>")
-    parts += [f"<p><em>{_esc(note)}</em></p>" for note in notes if note]
-    return (f'<div class="course-feedback course-{result.status}" role="status" aria-live="polite" '
-            f'style="border-left: 6px solid {colour}; padding-left: 0.6em">{"".join(parts)}</div>')
-
-
-def _feedback_text(result: Result, notes: tuple = ()) -> str:
-    parts = [result.message, citations(tuple(result.source_ids))]
-    parts += list(notes)
-    return "\n\n".join(p for p in parts if p)
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 # --------------------------------------------------------------------------------------
 # Saving an answer (notebook record + progress store)
 
@@ -159,7 +76,7 @@ def _ordinal(n: int) -> str:
 def _stored(question_id: str) -> tuple:
     """(last answer, attempts) from the progress store; (None, 0) if none or unreadable."""
     try:
-        from .progress import last_entry
+        from ..progress import last_entry
 
         return last_entry(question_id)
     except Exception:  # noqa: BLE001 - a damaged store is reported when answering, not here
@@ -178,7 +95,7 @@ class Earlier(NamedTuple):
 def _earlier(question_id: str) -> Earlier:
     """The last answer from the progress store (this student's), else from this notebook's saved
     file; a note in words when the saved file could not be used."""
-    from .identity import current
+    from ..identity import current
 
     previous, attempts = _stored(question_id)
     found = _from_notebook(question_id, current())
@@ -191,7 +108,7 @@ def _earlier(question_id: str) -> Earlier:
 
 
 def _from_notebook(question_id: str, student: str):
-    from .notebook_file import Found, recorded
+    from ..notebook_file import Found, recorded
 
     try:
         return recorded(question_id, student, questions.assignment_of(question_id))
@@ -213,7 +130,7 @@ def _record(question_id: str, attempt: int = 0, answer=None) -> dict:
 def _store_again(question_id: str, answer) -> str:
     """Record a restored answer in this student's progress store; a note if that failed."""
     try:
-        from .progress import record_answer
+        from ..progress import record_answer
 
         result = evaluate(question_id, answer)
         return record_answer(question_id, answer, result) if result.assessed else ""
@@ -242,7 +159,7 @@ def _save(question_id: str, raw, result: Result, limit=None) -> Saved:
     previous, stored = _stored(question_id)
     from_file = False
     if previous is None:  # another computer: the saved notebook knows the last answer and its count
-        from .identity import current
+        from ..identity import current
 
         found = _from_notebook(question_id, current())
         if found.answer is not None:
@@ -263,7 +180,7 @@ def _save(question_id: str, raw, result: Result, limit=None) -> Saved:
     attempt = done + 1
     _ATTEMPTS[question_id] = attempt
     try:
-        from .progress import record_answer
+        from ..progress import record_answer
 
         note = record_answer(question_id, raw, result)
     except Exception as err:  # noqa: BLE001 - a full disk must not lose the notebook record
@@ -297,22 +214,6 @@ def _note_hint(question_id: str, shown: int, handle, answered=(0, None)):
         return _publish(_record(question_id, attempt, answer), handle)
     except Exception:  # noqa: BLE001 - a hint must show even if the record cannot be updated
         return handle
-
-
-def _hints_html(hints: list, shown: int, off: bool = False) -> str:
-    """The first ``shown`` hints (one more per press of Hint), or a note that there is none."""
-    if off:
-        return ('<div class="course-hint"><p>Hints are switched off in this assignment: '
-                're-read the lesson section it builds on.</p></div>')
-    if not hints:
-        return ('<div class="course-hint"><p>There is no hint for this question: '
-                're-read the section above.</p></div>')
-    html_ = "".join(f"<p><strong>Hint {n}:</strong></p>{_markdown(h)}" if len(hints) > 1
-                    else f"<p><strong>Hint:</strong></p>{_markdown(h)}"
-                    for n, h in enumerate(hints[:shown], 1))
-    if len(hints) > 1 and shown == len(hints):
-        html_ += "<p><em>That was the last hint.</em></p>"
-    return f'<div class="course-hint" role="note">{html_}</div>'
 
 
 @lru_cache(maxsize=1)
@@ -376,54 +277,13 @@ def _widget_class():
 
         # -- building -------------------------------------------------------------
         def _build(self, w):
+            from .inputs import INPUTS
+
             q, kind = self.q, self.q["type"]
-            label_style = {"description_width": "initial"}
-            full = w.Layout(width="auto", max_width="100%")
             self.prompt = w.HTML(value=f'{_OPTION_STYLE}<div class="course-prompt">{_markdown(q["prompt"])}</div>')
-            choose = ("\u2014 choose \u2014", None)
-            if kind == "single":
-                box = w.RadioButtons(options=[(_plain(o["text"]), o["id"]) for o in q["options"]], value=None,
-                                     description="Your answer:", style=label_style, layout=full)
-                self.inputs = [box]
-                body = [box]
-            elif kind == "multi":
-                self.inputs = [w.Checkbox(value=False, description=_plain(o["text"]), indent=False, layout=full)
-                               for o in q["options"]]
-                body = [w.Label(value="Tick every option that applies:"), *self.inputs]
-            elif kind == "order":
-                items = [(_plain(i["text"]), i["id"]) for i in q["items"]]
-                self.inputs = [w.Dropdown(options=[choose, *items], value=None, layout=full, style=label_style,
-                                          description=f"{_ordinal(n)}{' (first)' if n == 1 else ''}:")
-                               for n in range(1, len(items) + 1)]
-                body = [w.Label(value="Choose which item comes at each position, first to last:"), *self.inputs]
-            elif kind == "match":
-                rights = [(_plain(r["text"]), r["id"]) for r in q["right"]]
-                body = []
-                for n, left in enumerate(q["left"], 1):
-                    dropdown = w.Dropdown(options=[choose, *rights], value=None, style=label_style,
-                                          description=f"Match for {n}:", layout=full)
-                    self.inputs.append(dropdown)
-                    body += [w.HTML(value=f'<div class="course-match-item"><strong>{n}.</strong> '
-                                          f'{_markdown(left["text"])}</div>'), dropdown]
-            elif kind == "numeric":
-                unit = q.get("unit", "")
-                box = w.Text(value="", description="Your answer:", placeholder=f"a number ({unit})",
-                             style=label_style, continuous_update=False)
-                self.inputs = [box]
-                body = [w.HBox([box, w.Label(value=unit)])]
-            elif kind == "text":
-                box = w.Text(value="", description="Your answer:", placeholder="type a few words",
-                             style=label_style, continuous_update=False, layout=w.Layout(width="30em"))
-                self.inputs = [box]
-                body = [box]
-            else:  # reflection
-                box = w.Textarea(value="", description="Your reflection:", rows=6, style=label_style,
-                                 placeholder="Write a few sentences in your own words.",
-                                 layout=w.Layout(width="100%"))
-                self.words = w.Label(value="0 words")
-                box.observe(self._count_words, names="value")
-                self.inputs = [box]
-                body = [box, self.words]
+            self.input = INPUTS[kind](q)
+            self.inputs = self.input.boxes
+            body = self.input.body
             is_reflection = kind == "reflection"
             self.check_button = w.Button(
                 description="Save" if is_reflection else "Check", button_style="primary",
@@ -451,55 +311,15 @@ def _widget_class():
             return (f'<div class="course-instructor"><p><strong>Instructor view - answer:</strong> '
                     f'{_esc(answer)}</p></div>')
 
-        def _count_words(self, change):
-            value = change.get("new") if isinstance(change, dict) else getattr(change, "new", "")
-            count = word_count(value if isinstance(value, str) else "")
-            self.words.value = f"{count} word{'s' if count != 1 else ''}"
-
         # -- answers --------------------------------------------------------------
         def answer(self):
             """The raw answer in the documented format (see helpers.questions.evaluate)."""
-            if self.q is None:
-                return None
-            kind = self.q["type"]
-            if kind == "single":
-                return self.inputs[0].value
-            if kind == "multi":
-                return [o["id"] for o, box in zip(self.q["options"], self.inputs) if box.value]
-            if kind == "order":
-                return [box.value for box in self.inputs]
-            if kind == "match":
-                return {left["id"]: box.value for left, box in zip(self.q["left"], self.inputs)}
-            return self.inputs[0].value
+            return None if self.q is None else self.input.answer()
 
         def set_answer(self, raw) -> None:
             """Fill the inputs from a raw answer (as recorded); unusable parts are left blank."""
-            if self.q is None:
-                return
-            kind = self.q["type"]
-
-            def choose(box, value):
-                values = [v for _, v in box.options]
-                box.value = value if value in values else None
-
-            if kind == "single":
-                choose(self.inputs[0], raw if isinstance(raw, str) else None)
-            elif kind == "multi":
-                chosen = {v for v in raw if isinstance(v, str)} if isinstance(raw, (list, tuple, set)) else set()
-                for option, box in zip(self.q["options"], self.inputs):
-                    box.value = option["id"] in chosen
-            elif kind == "order":
-                raw = list(raw) if isinstance(raw, (list, tuple)) else []
-                for n, box in enumerate(self.inputs):
-                    choose(box, raw[n] if n < len(raw) else None)
-            elif kind == "match":
-                raw = raw if isinstance(raw, dict) else {}
-                for left, box in zip(self.q["left"], self.inputs):
-                    choose(box, raw.get(left["id"]))
-            elif kind == "numeric":
-                self.inputs[0].value = "" if raw is None or isinstance(raw, bool) else str(raw)
-            else:
-                self.inputs[0].value = raw if isinstance(raw, str) else ""
+            if self.q is not None:
+                self.input.set_answer(raw)
 
         # -- buttons --------------------------------------------------------------
         def _on_check(self, _button=None):
@@ -609,7 +429,7 @@ def _clean_student_id(raw) -> tuple[str, str]:
 def _become(student: str) -> str:
     """Make ``student`` this kernel's student: record the id, file this session's answers under
     it, and fill every question shown so far that has no answer from that student's store."""
-    from .identity import current, set_current
+    from ..identity import current, set_current
 
     before = current()
     set_current(student)
@@ -621,7 +441,7 @@ def _become(student: str) -> str:
             if qid == STUDENT_ID or _stored(qid)[0] is not None:
                 continue
             try:
-                from .progress import record_answer
+                from ..progress import record_answer
 
                 record_answer(qid, done["answer"], evaluate(qid, done["answer"]))
             except Exception as err:  # noqa: BLE001 - the notebook still holds the answer
@@ -712,7 +532,7 @@ def student_id() -> None:
     file is offered with "Are you ...?", never filled in silently, because on a shared login
     it may be somebody else's.
     """
-    from .identity import current, set_current
+    from ..identity import current, set_current
 
     widget = _student_id_class()()
     _SHOWN[STUDENT_ID] = widget
@@ -736,7 +556,7 @@ def student_id() -> None:
         return
     set_current("")
     try:
-        from .progress import last_student
+        from ..progress import last_student
 
         offered, _problem = _clean_student_id(last_student())
     except Exception:  # noqa: BLE001 - no offer is better than a traceback
@@ -797,6 +617,6 @@ def check(question_id, value) -> None:
 
 
 def _current() -> str:
-    from .identity import current
+    from ..identity import current
 
     return current()
