@@ -202,3 +202,17 @@ def test_a_student_id_from_the_store_is_offered_never_filled_in(assignment, scre
     assert word.inputs[0].value == "sum"  # "Yes, I am s-A": the answers come back
     assert {"format": 1, "question": "a0.word", "attempt": 1, "answer": "sum"} in [
         u[widgets.RECORD_MIME] for u in screen.updates]
+
+
+def test_the_id_cell_run_again_in_the_same_kernel_keeps_the_id(assignment, screen):
+    widgets.student_id()
+    first = screen.shown[-1]
+    first.box.value = "s-C"
+    first.save_button.click()
+    widgets.student_id()  # the same cell again, no restart
+    again = screen.shown[-1]
+    assert again.box.value == "s-C" and screen.records[-1][widgets.RECORD_MIME]["answer"] == "s-C"
+    identity.set_current("")  # a restart: the id is asked about, not filled in
+    widgets._SESSION.clear()
+    widgets.student_id()
+    assert screen.shown[-1].box.value == "" and "Are you s-C?" in screen.shown[-1].feedback.value

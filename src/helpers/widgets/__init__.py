@@ -550,10 +550,16 @@ def student_id() -> None:
         widget._say(f"Student id {text} is restored from this notebook's saved copy. If it is not yours, type "
                     f"yours and press Save. {note}".strip(), "recorded")
         return
-    widget.record = _publish(_record(STUDENT_ID))
-    if current():
-        widget.offer(current())
+    if current() and _SESSION.get(STUDENT_ID, {}).get("answer") == current():
+        # the cell runs again in the same kernel: the student said who they are minutes ago
+        text = current()
+        attempt = _SESSION[STUDENT_ID]["attempt"]
+        widget.box.value = text
+        widget.record = _publish(_record(STUDENT_ID, attempt, text))
+        widget._say(f"Student id {text}, as you saved it in this session. If it is not yours, type yours "
+                    "and press Save.", "recorded")
         return
+    widget.record = _publish(_record(STUDENT_ID))
     set_current("")
     try:
         from ..progress import last_student
