@@ -2,7 +2,8 @@
 
 Why generated: solutions/aN_*.ipynb is the single source of an assignment. A hand-kept
 student copy would drift from it and could leak answers, so `course build-exercises`
-derives each exercise notebook: a first cell asks for the student id, cells tagged
+derives each exercise notebook: a first cell asks for the student id, a last cell runs
+``hand_in()`` (lists what is unanswered, writes the file to hand in), cells tagged
 ``solution`` become marked blanks that still run, cells tagged ``instructor`` are dropped,
 and every output (where recorded answers live) is cleared. The result is byte-for-byte deterministic, so ``--check`` can fail a
 test when someone edits a solution and forgets to rebuild.

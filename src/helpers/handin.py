@@ -118,11 +118,20 @@ def hand_in(assignment: str | None = None) -> HandIn:
                        "Save the notebook (Ctrl+S) and hand in the .ipynb file itself."])
 
 
+def _answered_assignment() -> str:
+    """The one assignment this kernel has answers for ("" if none or several): the fallback when
+    the notebook's own file cannot say (no JPY_SESSION_NAME, as in some editors)."""
+    from .widgets import _SESSION
+
+    found = {questions.assignment_of(qid) for qid in _SESSION} - {""}
+    return found.pop() if len(found) == 1 else ""
+
+
 def _hand_in(assignment: str | None) -> HandIn:
     path, problem = notebook_file.running_notebook()
     saved, why = notebook_file.read_notebook(path) if path is not None else (None, problem)
     if not assignment:
-        assignment = saved.assignment if saved is not None else ""
+        assignment = saved.assignment if saved is not None else _answered_assignment()
     if not assignment:
         return HandIn(["\u26a0 This notebook does not say which assignment it is, so nothing was written. "
                        "Run hand_in() in the exercise notebook itself."])
@@ -149,7 +158,10 @@ def _hand_in(assignment: str | None) -> HandIn:
     shown = f"{FOLDER}/{written.name}"
     lines.append(f"\u270e Written: {shown} (next to this notebook), with every answer recorded so far, for "
                  f"student id {student}. Hand in that file as your teacher asks.")
-    if saved is None and why:
+    if path is None:
+        lines.append("This kernel does not know its notebook's file, so the hand-in file holds your answers "
+                     "but not your code: save the notebook and hand it in too if your teacher asks for code.")
+    elif saved is None and why:
         lines.append(f"The notebook's own saved copy could not be read ({why}), so the file holds only your "
                      "answers, not your code: save the notebook and hand it in too.")
     return HandIn(lines, written, unanswered)

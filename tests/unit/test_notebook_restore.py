@@ -216,3 +216,23 @@ def test_the_id_cell_run_again_in_the_same_kernel_keeps_the_id(assignment, scree
     widgets._SESSION.clear()
     widgets.student_id()
     assert screen.shown[-1].box.value == "" and "Are you s-C?" in screen.shown[-1].feedback.value
+
+
+def test_hand_in_without_the_notebook_path_writes_the_kernel_s_answers(assignment, screen, tmp_path, monkeypatch):
+    """No JPY_SESSION_NAME (some editors): the file holds the answers, and says what it lacks."""
+    from course.grading import grade_file
+    from helpers import hand_in
+
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    widgets.student_id()
+    screen.shown[-1].box.value = "s-D"
+    screen.shown[-1].save_button.click()
+    word = ask(screen, "a0.word")
+    word.inputs[0].value = "sum"
+    word.check_button.click()
+    result = hand_in()
+    assert result.path == tmp_path / "hand-in" / "a0-s-D.ipynb"
+    assert "a0.total" in repr(result) and "answers but not your code" in repr(result)
+    sub = grade_file(result.path, "a0-s-D.ipynb")
+    assert (sub.student_id, sub.answers, sub.errors) == ("s-D", {"a0.word": "sum"}, [])
