@@ -23,9 +23,11 @@ help:
 setup:
 	@sh scripts/setup-venv.sh "$(PYTHON)"
 
-# As root (containers, cloud VMs) the script adds --allow-root and says so.
+# Served from the course folder, so lessons, exercises/ and datasets/README.md are all in the
+# file browser; lesson 00 opens first. As root (containers, cloud VMs) the script adds
+# --allow-root and says so.
 lab: setup
-	@sh scripts/run-lab.sh $(BIN)/jupyter notebooks/00_start_here.ipynb
+	@sh scripts/run-lab.sh $(BIN)/jupyter --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: setup
 	$(MAKE) --no-print-directory test-units test-notebooks test-exercises

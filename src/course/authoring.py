@@ -285,8 +285,17 @@ def assignment_settings(folder: Path | None = None) -> dict[str, dict]:
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
             raise BankError(f"{path.name}: course.max_attempts is {limit!r}; use a whole number of at "
                             "least 1, or leave it out for no limit.")
-        settings[path.stem] = {"assignment": course["assignment"], "feedback": feedback, "max_attempts": limit}
+        settings[path.stem] = {"assignment": course["assignment"], "feedback": feedback, "max_attempts": limit,
+                               **_hints_setting(path, course)}
     return settings
+
+
+def _hints_setting(path: Path, course: dict) -> dict:
+    """``course.hints``: "show" (default) or "off" (the student copy gets no hint texts at all)."""
+    hints = course.get("hints", "show")
+    if hints not in ("show", "off"):
+        raise BankError(f"{path.name}: course.hints is {hints!r}; use \"show\" or \"off\".")
+    return {"hints": "off"} if hints == "off" else {}
 
 
 # --------------------------------------------------------------------------------------
@@ -322,6 +331,8 @@ def compile_question(q: dict, setting: dict | None = None, *, keyed: bool | None
         entry["mode"] = "on-submit"
     if setting.get("max_attempts"):
         entry["max_attempts"] = setting["max_attempts"]
+    if setting.get("hints") == "off":
+        entry["hints"], entry["hints_off"] = [], True
     if q.get("partial"):
         entry["partial"] = True
     if not keyed:
@@ -455,6 +466,9 @@ def build_bank(folder: Path | None = None, known_sources: set[str] | None = None
         if missing:
             raise BankError(f"{filename}, question {q['id']!r}: source id(s) {', '.join(missing)} "
                             "not in datasets/sources.csv (add the source there first, by appending).")
+    from .hintcheck import check_hints
+
+    check_hints(entries, settings)
     return {"_generated": GENERATED_NOTE, "format": FORMAT,
             "questions": {q["id"]: compile_question(q, settings.get(q["notebook"])) for _, q in entries}}
 

@@ -127,26 +127,12 @@ def _outcome(earned: float | None, points: float) -> tuple[str, str]:
     return "wrong", "Not right"
 
 
-def _hints(nb: dict) -> dict[str, int]:
-    """Question id -> hints opened, where the answer record carries a count (``hints``)."""
-    found = {}
-    for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
-        for output in (cell.get("outputs") or []) if isinstance(cell, dict) else []:
-            data = output.get("data") if isinstance(output, dict) else None
-            record = data.get(grading.ANSWER_MIME) if isinstance(data, dict) else None
-            if isinstance(record, dict) and isinstance(record.get("question"), str):
-                count = record.get("hints")
-                if isinstance(count, int) and not isinstance(count, bool) and 0 <= count < 1000:
-                    found[record["question"]] = count
-    return found
-
-
 def page(sub: grading.Submission, nb: dict | None, plain: dict[str, dict], title: str, items: list) -> str:
     """The feedback page of one graded hand-in (``plain``: the plaintext questions by id)."""
     manual, comments, to_mark = sub.manual, sub.comments, sub.to_mark
     teacher_max = grading.teacher_points(sub)
     total = sub.score + sum(manual.values())
-    hints = _hints(nb) if nb else {}
+    hints = sub.hints   # read by the grader from the answer records, bounded as it bounds them
     from .marks import answer_for
 
     who = f" ({_esc(sub.student_id)})" if sub.student_id else ""

@@ -69,6 +69,7 @@ class Submission:
     errors: list = field(default_factory=list)
     answers: dict = field(default_factory=dict)       # question id -> last raw answer recorded
     attempts: dict = field(default_factory=dict)      # question id -> attempt number of that answer
+    hints: dict = field(default_factory=dict)         # question id -> hints the student opened
     shown: set = field(default_factory=set)           # ids whose placeholder record is in the file
     unanswered: list = field(default_factory=list)    # shown (cell run) but never answered
     manual: dict = field(default_factory=dict)        # question id -> the teacher's points (marks.csv)
@@ -146,6 +147,7 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
             if "answer" not in record:
                 sub.note(f"cell {number}: the answer record for {qid[:80]} has no answer field; ignored")
                 continue
+            _note_hints(record, qid, sub)
             if record["answer"] is not None:
                 answers[qid] = record["answer"]
                 attempt = record.get("attempt")
@@ -154,6 +156,13 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
             else:
                 sub.shown.add(qid)
     return answers
+
+
+def _note_hints(record: dict, qid: str, sub: Submission) -> None:
+    """Hints opened, as the answer record counts them (the most any record of the question shows)."""
+    hints = record.get("hints")
+    if isinstance(hints, int) and not isinstance(hints, bool) and 0 < hints < 1000:
+        sub.hints[qid] = max(sub.hints.get(qid, 0), hints)
 
 
 def _bounded_int(digits: str):
@@ -188,7 +197,7 @@ def _load(path, sub: Submission) -> dict | None:
     try:
         nb = _loads(text)
     except json.JSONDecodeError as err:
-        if err.pos >= len(text.rstrip()):
+        if err.pos >= len(text.rstrip()) - 6 or err.msg.startswith("Unterminated string"):  # cut mid-string
             sub.note("the notebook is truncated (its JSON ends early); ask for the file again")
         else:
             sub.note(f"the notebook is corrupt (invalid JSON at line {err.lineno}, column {err.colno})")
@@ -384,7 +393,8 @@ GRADEBOOK_COLUMNS = ("student_id", "file", "assignment", "auto", "manual", "scor
 teacher's marks from marks.csv, ``score`` their sum, ``max_score`` the assignment's full points
 (auto-checked and teacher-marked). Then one column of points per question, ``to_mark`` (the
 teacher-marked questions answered but not marked yet: the score is final when it is empty),
-``unanswered``, one ``<question> attempts`` column per auto-checked question, and ``errors``."""
+``unanswered``, one ``<question> attempts`` column per auto-checked question, one ``<question> hints``
+column per auto-checked question (hints the student opened), and ``errors``."""
 
 
 def merge_marks(graded: list[Submission], marks: dict) -> list[str]:
@@ -467,14 +477,22 @@ def gradebook_table(graded: list[Submission]) -> tuple[list[str], list[list]]:
                      " ".join(to_mark),
                      " ".join(sub.unanswered),
                      *(sub.attempts.get(q) or "" if q in sub.points else "" for q in autos),
+                     *_hint_cells(sub, autos),
                      "; ".join(sub.errors)])
-    header = [*GRADEBOOK_COLUMNS, *columns, "to_mark", "unanswered", *(f"{q} attempts" for q in autos), "errors"]
+    header = [*GRADEBOOK_COLUMNS, *columns, "to_mark", "unanswered", *(f"{q} attempts" for q in autos),
+              *(f"{q} hints" for q in autos), "errors"]
     return header, rows
 
 
 def write_gradebook(graded: list[Submission], out: Path) -> None:
     header, rows = gradebook_table(graded)
     write_csv(out, header, rows)
+
+
+def _hint_cells(sub: Submission, columns: list[str]) -> list:
+    """Hints opened per question (0 for a graded file that shows none; blank for an error row)."""
+    graded = bool(sub.max_score or sub.points)
+    return [sub.hints.get(q, 0) if graded and q.startswith(sub.assignment + ".") else "" for q in columns]
 
 
 def write_reflections(graded: list[Submission], out: Path) -> None:

@@ -98,8 +98,10 @@ def collect(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "file": name, "assignment": sub.assignment, "question": qid, "type": q.get("type"),
                 "points": points, "earned": earned, "correct": bool(answered and earned >= points > 0),
                 "attempts": (attempts.get(qid) or math.nan) if answered else math.nan,
-                "answer": raw, "label": _label(q.get("type"), raw) if answered else ""})
-    columns = ["file", "assignment", "question", "type", "points", "earned", "correct", "attempts", "answer", "label"]
+                "answer": raw, "label": _label(q.get("type"), raw) if answered else "",
+                "hints": sub.hints.get(qid, 0)})
+    columns = ["file", "assignment", "question", "type", "points", "earned", "correct", "attempts", "answer", "label",
+               "hints"]
     return (pd.DataFrame(responses, columns=columns),
             pd.DataFrame(subs, columns=["file", "assignment", "score", "max_score", "errors", "counted"]))
 
@@ -118,6 +120,19 @@ def _doubles(graded) -> set[str]:
 
 # --------------------------------------------------------------------------------------
 # Item statistics
+
+
+def _used_hints(item: pd.DataFrame) -> int:
+    """Submissions whose answer record shows at least one hint opened for this question."""
+    return int((item["hints"] > 0).sum()) if "hints" in item else 0
+
+
+def _hints_paragraph(rows: pd.DataFrame) -> str:
+    """One sentence: how many students opened a hint, per question (hints are recorded, not penalised)."""
+    used = [(q, n) for q, n in zip(rows["question"], rows.get("used_hints", [])) if n]
+    if not used:
+        return "<p>No student opened a hint in this assignment.</p>"
+    return ("<p>Students who opened a hint: " + "; ".join(f"{html.escape(q)} {n}" for q, n in used) + ".</p>")
 
 
 def _discrimination(item: pd.DataFrame, totals: pd.Series) -> tuple[float, float]:
@@ -199,6 +214,7 @@ def item_table(responses: pd.DataFrame, subs: pd.DataFrame) -> pd.DataFrame:
                 "option_counts": "; ".join(f"{oid}={count}" + (" (right)" if right else "")
                                            for oid, _, count, right in options),
                 "top_wrong_answers": "; ".join(f"{label} ({count})" for label, count in wrong),
+                "used_hints": _used_hints(item),
                 "_options": options, "_wrong": wrong, "_prompt": " ".join(str(q.get("prompt", "")).split()),
             })
     return pd.DataFrame(rows)
@@ -316,7 +332,7 @@ def build_report(folder: Path, out: Path) -> pd.DataFrame:
     public = [c for c in items.columns if not c.startswith("_")] if len(items) else [
         "assignment", "question", "type", "points", "submissions", "answered", "correct", "share_correct",
         "mean_score", "mean_attempts", "discrimination_27", "point_biserial", "flags", "option_counts",
-        "top_wrong_answers"]
+        "top_wrong_answers", "used_hints"]
     table = items[public].copy() if len(items) else pd.DataFrame(columns=public)
     for column in ("share_correct", "mean_score", "mean_attempts", "discrimination_27", "point_biserial"):
         table[column] = [_round(v, 3) for v in table[column]]
@@ -352,6 +368,7 @@ def build_report(folder: Path, out: Path) -> pd.DataFrame:
                          + ".</p>")
         elif len(mine) < MIN_FOR_FLAGS:
             parts.append(f"<p>With fewer than {MIN_FOR_FLAGS} submissions no question is flagged.</p>")
+        parts.append(_hints_paragraph(rows))
         parts.append(_figure_html(_write_png(_share_chart(items, assignment), out, f"{assignment}_share_correct.png")))
         parts.append(_figure_html(_write_png(_score_chart(subs, assignment), out, f"{assignment}_scores.png")))
         parts.append("<table><caption>Questions of " + html.escape(assignment) + "</caption><tr><th scope='col'>question</th>"

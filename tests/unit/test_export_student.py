@@ -151,7 +151,7 @@ def test_the_copy_has_no_instructor_material(copy):
     assert not [n for n in names if re.search(r"(^|/)(solutions|instructors|benchmarks|\.ci|\.git)(/|$)", n)]
     assert not [n for n in names if re.search(r"question-bank/.*\.ya?ml$", n)]
     for needed in ("README.md", "Makefile", "environment.yml", "pyproject.toml", "requirements.lock",
-                   "scripts/setup-venv.sh", "src/helpers/question_bank.json", "src/helpers/widgets.py",
+                   "scripts/setup-venv.sh", "src/helpers/question_bank.json", "src/helpers/widgets/__init__.py",
                    "datasets/datapackage.json", "notebooks/00_start_here.ipynb", "exercises/a3_workers_opposition.ipynb"):
         assert (copy / needed).is_file(), needed
     assert sorted(p.name for p in (copy / "notebooks").glob("*.ipynb")) == sorted(

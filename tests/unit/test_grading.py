@@ -291,9 +291,10 @@ def test_gradebook_and_reflections_csv(bank, tmp_path):
     assert grading.main([str(folder), "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8").splitlines() == [
         "student_id,file,assignment,auto,manual,score,max_score,a0.total,a0.pick,a0.rows,a0.word,a0.reflect,"
-        "to_mark,unanswered,a0.total attempts,a0.pick attempts,a0.rows attempts,a0.word attempts,errors",
-        ",'=cmd.ipynb,a0,5,,5,8,1,1,2,1,,a0.reflect,,1,1,1,1,",
-        "s-042,zoe.ipynb,a0,4,,4,8,1,0,2,1,,,,3,1,1,1,",
+        "to_mark,unanswered,a0.total attempts,a0.pick attempts,a0.rows attempts,a0.word attempts,"
+        "a0.total hints,a0.pick hints,a0.rows hints,a0.word hints,errors",
+        ",'=cmd.ipynb,a0,5,,5,8,1,1,2,1,,a0.reflect,,1,1,1,1,0,0,0,0,",
+        "s-042,zoe.ipynb,a0,4,,4,8,1,0,2,1,,,,3,1,1,1,0,0,0,0,",
     ]
     rows = list(csv.DictReader((tmp_path / "gradebook_reflections.csv").open(encoding="utf-8")))
     assert [(r["student_id"], r["file"], r["question"], r["points"], r["words"]) for r in rows] == [
