@@ -5,6 +5,11 @@ BIN    := $(VENV)/bin
 # nbval: committed outputs are compared in lessons and solutions, exercises only have to run.
 # ($(wildcard solutions): a student copy made by `course export-student` has no solutions/.)
 NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
+# Tests run in JOBS processes (pytest-xdist; JOBS=0 runs them in this one). --dist loadfile keeps
+# a file on one worker: a notebook's cells share one kernel and run in order, and a test
+# module's shared fixtures (the exported student copy, compiled banks) are built once.
+JOBS   ?= 2
+XDIST  := -n $(JOBS) --dist loadfile
 
 .PHONY: help setup lab test test-units test-notebooks test-exercises test-browser test-hub execute bench bench-hub slides handouts
 
@@ -19,22 +24,24 @@ help:
 setup:
 	@sh scripts/setup-venv.sh "$(PYTHON)"
 
-# As root (containers, cloud VMs) the script adds --allow-root and says so.
+# Served from the course folder, so lessons, exercises/ and datasets/README.md are all in the
+# file browser; lesson 00 opens first. As root (containers, cloud VMs) the script adds
+# --allow-root and says so.
 lab: setup
-	@sh scripts/run-lab.sh $(BIN)/jupyter notebooks/00_start_here.ipynb
+	@sh scripts/run-lab.sh $(BIN)/jupyter --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: setup
 	$(MAKE) --no-print-directory test-units test-notebooks test-exercises
 
 test-units:
-	$(BIN)/python -m pytest tests --ignore=tests/browser --ignore=tests/hub -q
+	$(BIN)/python -m pytest $(XDIST) tests --ignore=tests/browser --ignore=tests/hub -q
 
 test-notebooks:
-	$(BIN)/python -m pytest --nbval $(NBVAL) notebooks $(wildcard solutions) -q
+	$(BIN)/python -m pytest $(XDIST) --nbval $(NBVAL) notebooks $(wildcard solutions) -q
 
 test-exercises:
 	@if ls exercises/*.ipynb >/dev/null 2>&1; then \
-		$(BIN)/python -m pytest --nbval-lax $(NBVAL) exercises -q; \
+		$(BIN)/python -m pytest $(XDIST) --nbval-lax $(NBVAL) exercises -q; \
 	else echo "exercises/: no notebooks yet"; fi
 
 # End-to-end: a real JupyterLab on a temporary copy of the course, driven in headless

@@ -24,3 +24,14 @@ _SKIP = (
 def pytest_collectstart(collector):
     if collector.fspath and collector.fspath.ext == ".ipynb":
         collector.skip_compare += _SKIP
+
+
+def pytest_runtest_logreport(report):
+    """A failed notebook cell says how to refresh the committed outputs, when the change is meant."""
+    if report.failed and report.when == "call" and ".ipynb::" in report.nodeid:
+        notebook = report.nodeid.split("::", 1)[0]
+        report.sections.append((
+            "how to fix",
+            f"If the new output is right (a corrected row, an edited cell), run `make execute NB={notebook}` "
+            "and commit the notebook; for an exercise, edit its solution and run `course build-exercises`. "
+            "See MAINTAINING.md."))

@@ -45,9 +45,21 @@ if ! "$VENV/bin/python" -m pip install --disable-pip-version-check --retries 2 -
    ! "$VENV/bin/python" -m pip install --disable-pip-version-check --retries 2 --timeout 30 \
         --no-deps -e . >>"$log" 2>&1; then
     tail -n 15 "$log" >&2
-    if grep -qiE 'connection|network|resolve|timed out|No matching distribution' "$log"; then
+    # No route to the index also ends in "No matching distribution" (pip saw no versions at
+    # all), so the connection errors are looked for first; without them, the index answered
+    # and has no such version: a pin to fix, not a network to check.
+    missing=$(sed -n 's/.*No matching distribution found for \([^ ]*\).*/\1/p' "$log" | head -n 1)
+    if grep -qiE 'NewConnectionError|Failed to establish|Connection (refused|reset|aborted)|ConnectionError|Network is unreachable|name resolution|Name or service not known|timed out|ProxyError|SSLError|Could not fetch URL' "$log" ||
+       { [ -z "$missing" ] && grep -qiE 'connection|network' "$log"; }; then
         rm -f "$log"
         fail "pip could not reach the package index (PyPI). Check your network or proxy (PIP_INDEX_URL), then run the command again; .venv will be completed, nothing is lost."
+    fi
+    if [ -n "$missing" ]; then
+        rm -f "$log"
+        name=${missing%%[=<>!~]*}
+        version=${missing#"$name"}
+        version=${version#==}
+        fail "the package index has no $name ${version:-release} ($missing): that pin is wrong (a typo, or a version that does not exist) or not released yet. Correct it in requirements.lock, pyproject.toml and environment.yml (tests/test_environment_pins.py checks they agree; MAINTAINING.md, \"Bumping a pinned library\"), then run the command again."
     fi
     rm -f "$log"
     fail "installing the pinned packages failed (pip's last lines are above). Delete .venv and run the command again; if it fails again, report the lines above."

@@ -1,7 +1,11 @@
 """The three dependency lists must agree: pyproject.toml (what the package needs),
 requirements.lock (what `make` installs) and environment.yml (what conda and Binder
 install). nbval compares outputs that change with library versions, so a drift here
-would make the committed notebooks fail for somebody."""
+would make the committed notebooks fail for somebody.
+
+Every failure says which line to write where: for environment.yml that is the conda-forge
+package's name (``matplotlib-base=3.11.2`` for matplotlib) or a ``pip:`` line. How to bump a
+library: MAINTAINING.md, "Bumping a pinned library"."""
 import re
 import tomllib
 from pathlib import Path
@@ -19,6 +23,7 @@ def _norm(name: str) -> str:
 # matplotlib without a GUI toolkit; conda-forge's `matplotlib` adds PySide6 (Qt) on top,
 # which a notebook course never uses.
 CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
+PYPI_TO_CONDA = {pypi: conda for conda, pypi in CONDA_TO_PYPI.items()}
 
 
 def _pins(lines, sep):
@@ -32,29 +37,68 @@ def _pins(lines, sep):
     return pins
 
 
-def pyproject():
-    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+def pyproject(root=ROOT):
+    meta = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     specs = meta["dependencies"] + [d for ds in meta["optional-dependencies"].values() for d in ds]
     return _pins(specs, "==")
 
 
-def lock():
-    return _pins((ROOT / "requirements.lock").read_text().splitlines(), "==")
+def lock(root=ROOT):
+    return _pins((root / "requirements.lock").read_text().splitlines(), "==")
 
 
-def environment():
-    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+def _environment_sections(root=ROOT):
+    env = yaml.safe_load((root / "environment.yml").read_text())
     conda, pip = [], []
     for dep in env["dependencies"]:
         if isinstance(dep, dict):
             pip += dep.get("pip", [])
         else:
             conda.append(dep)
-    pins = {CONDA_TO_PYPI.get(name, name): version for name, version in _pins(conda, "=").items()}
-    pins.update(_pins(pip, "=="))
+    return _pins(conda, "="), _pins(pip, "==")
+
+
+def environment(root=ROOT):
+    """{PyPI name: version} of environment.yml (conda-forge names translated)."""
+    conda, pip = _environment_sections(root)
+    pins = {CONDA_TO_PYPI.get(name, name): version for name, version in conda.items()}
+    pins.update(pip)
     pins.pop("python", None)
     pins.pop("pip", None)
     return pins
+
+
+def environment_line(name: str, version: str, root=ROOT) -> str:
+    """The line environment.yml needs for PyPI package ``name`` at ``version``, in words."""
+    _, pip = _environment_sections(root)
+    if name in pip:
+        return f"write `- {name}=={version}` under `pip:` in environment.yml"
+    conda = PYPI_TO_CONDA.get(name, name)
+    if conda != name:
+        return (f"write `- {conda}={version}` in environment.yml (conda-forge's package for {name} "
+                f"is named {conda}; see CONDA_TO_PYPI in this test)")
+    return f"write `- {conda}={version}` in environment.yml (conda-forge package {conda})"
+
+
+def pin_problems(root=ROOT) -> list[str]:
+    """Every disagreement between the three lists, each with the line that fixes it."""
+    wanted, locked, conda = pyproject(root), lock(root), environment(root)
+    problems = []
+    for name, version in wanted.items():
+        if locked.get(name) != version:
+            problems.append(f"{name}: pyproject {version}, requirements.lock {locked.get(name)}; write "
+                            f"`{name}=={version}` in requirements.lock (or regenerate it: MAINTAINING.md, "
+                            "\"Bumping a pinned library\")")
+        if name not in conda:
+            problems.append(f"{name} is in pyproject.toml but not in environment.yml; "
+                            + environment_line(name, version, root))
+        elif conda[name] != version:
+            problems.append(f"{name}: pyproject {version}, environment.yml {conda[name]}; "
+                            + environment_line(name, version, root))
+    for name in sorted(set(conda) - set(wanted)):
+        problems.append(f"{name} is in environment.yml ({PYPI_TO_CONDA.get(name, name)}) but not in "
+                        "pyproject.toml; pin it there too, or remove it from environment.yml")
+    return problems
 
 
 def test_every_pyproject_dependency_is_pinned_exactly():
@@ -63,18 +107,29 @@ def test_every_pyproject_dependency_is_pinned_exactly():
 
 
 def test_lock_holds_the_same_versions_as_pyproject():
-    locked = lock()
-    for name, version in pyproject().items():
-        assert locked.get(name) == version, f"{name}: pyproject {version}, requirements.lock {locked.get(name)}"
+    problems = [p for p in pin_problems() if "requirements.lock" in p.split(";")[0]]
+    assert not problems, "\n".join(problems)
 
 
 def test_environment_yml_pins_the_same_packages_and_versions():
-    wanted, conda = pyproject(), environment()
-    assert set(conda) == set(wanted), (
-        f"only in environment.yml: {sorted(set(conda) - set(wanted))}; "
-        f"only in pyproject.toml: {sorted(set(wanted) - set(conda))}")
-    for name, version in wanted.items():
-        assert conda[name] == version, f"{name}: pyproject {version}, environment.yml {conda[name]}"
+    problems = [p for p in pin_problems() if "environment.yml" in p.split(";")[0]]
+    assert not problems, "\n".join(problems)
+
+
+def test_a_drift_is_reported_with_the_line_that_fixes_it(tmp_path):
+    """A scratch copy with matplotlib and pytest bumped in pyproject.toml only."""
+    for name in ("pyproject.toml", "requirements.lock", "environment.yml"):
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    text = (tmp_path / "pyproject.toml").read_text()
+    mpl, pytest_version = pyproject()["matplotlib"], pyproject()["pytest"]
+    text = text.replace(f'"matplotlib=={mpl}"', '"matplotlib==99.1"').replace(f'"pytest=={pytest_version}"',
+                                                                             '"pytest==99.2"')
+    (tmp_path / "pyproject.toml").write_text(text)
+    problems = "\n".join(pin_problems(tmp_path))
+    assert f"matplotlib: pyproject 99.1, environment.yml {mpl}; write `- matplotlib-base=99.1` in environment.yml" \
+        f" (conda-forge's package for matplotlib is named matplotlib-base" in problems, problems
+    assert "write `matplotlib==99.1` in requirements.lock" in problems
+    assert "pytest: pyproject 99.2, environment.yml" in problems and "write `- pytest=99.2` in environment.yml" in problems
 
 
 def test_environment_yml_installs_the_course_package():
@@ -83,8 +138,8 @@ def test_environment_yml_installs_the_course_package():
     assert "-e ." in pip
 
 
-def runtime():
-    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+def runtime(root=ROOT):
+    meta = tomllib.loads((root / "pyproject.toml").read_text())["project"]
     return _pins(meta["dependencies"], "==")
 
 
@@ -93,8 +148,10 @@ def test_environment_yml_agrees_on_every_runtime_dependency():
     dependency missing there, or at another version, breaks the lessons for them only."""
     conda = environment()
     for name, version in runtime().items():
-        assert name in conda, f"runtime dependency {name} is in pyproject.toml but not environment.yml"
-        assert conda[name] == version, f"runtime dependency {name}: pyproject {version}, environment.yml {conda[name]}"
+        assert name in conda, (f"runtime dependency {name} is in pyproject.toml but not environment.yml; "
+                               + environment_line(name, version))
+        assert conda[name] == version, (f"runtime dependency {name}: pyproject {version}, environment.yml "
+                                        f"{conda[name]}; " + environment_line(name, version))
 
 
 def test_environment_yml_lists_each_package_once():

@@ -45,4 +45,14 @@ def test_as_a_user_jupyter_starts_unchanged_and_silently(fake_bin):
 
 def test_make_lab_starts_jupyter_through_the_script():
     dry = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert "scripts/run-lab.sh .venv/bin/jupyter notebooks/00_start_here.ipynb" in dry
+    assert "scripts/run-lab.sh .venv/bin/jupyter " in dry
+
+
+def test_make_lab_serves_the_course_folder_and_opens_lesson_00():
+    """Rooted at notebooks/, the file browser could not reach exercises/ or datasets/README.md."""
+    dry = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    line = next(x for x in dry.splitlines() if "run-lab.sh" in x)
+    assert "--ServerApp.root_dir=." in line.split()
+    assert "--LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb" in line.split()
+    for reachable in ("notebooks/00_start_here.ipynb", "exercises", "datasets/README.md"):
+        assert (ROOT / reachable).exists(), reachable

@@ -48,5 +48,21 @@ def test_broken_venv_is_rebuilt_and_no_network_is_explained(scratch):
     result = run(scratch, sys.executable)
     assert ".venv is broken" in result.stderr
     assert result.returncode == 1
-    assert "could not reach the package index" in result.stderr
+    assert "could not reach the package index" in result.stderr and "that pin is wrong" not in result.stderr
     assert not (scratch / ".venv" / ".course-env").exists(), "a half-built .venv must not look ready"
+
+
+def test_a_version_the_index_does_not_have_is_named_not_blamed_on_the_network(scratch):
+    """A local index (a folder pip reads, no network) that has pandas 3.1.1 only, and a lock
+    that pins 3.1.99: pip answers "No matching distribution" as it does offline, but the
+    script must name the pin, not the network."""
+    index = scratch / "index"
+    index.mkdir()
+    (index / "pandas-3.1.1-py3-none-any.whl").write_bytes(b"")
+    (scratch / "requirements.lock").write_text("pandas==3.1.99\n")
+    result = run(scratch, sys.executable, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(index))
+    assert result.returncode == 1
+    assert "No matching distribution found for pandas==3.1.99" in result.stderr    # pip's own line, shown
+    assert "the package index has no pandas 3.1.99 (pandas==3.1.99): that pin is wrong" in result.stderr
+    assert "could not reach" not in result.stderr
+    assert not (scratch / ".venv" / ".course-env").exists()

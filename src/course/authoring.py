@@ -27,7 +27,8 @@ from helpers.normalize import fold, format_number
 from helpers.questions import AUTO_CHECKED, BankError, bank_path, plural
 from helpers.sealing import accept_entry, accepted_buckets, derive_key, question_salt, salted_hash, seal
 
-__all__ = ["sources_dir", "read_sources", "assignment_settings", "compile_question", "build_bank", "dumps",
+__all__ = ["sources_dir", "read_sources", "assignment_settings", "check_assignment_notebooks",
+           "compile_question", "build_bank", "dumps", "drift",
            "main", "keyed_entry", "instructor_answer", "answer_key", "key_main", "FEEDBACK_MODES", "LEVELS",
            "RECALL_LIMIT", "is_lesson", "recall_shares", "check_recall_share"]
 
@@ -284,8 +285,17 @@ def assignment_settings(folder: Path | None = None) -> dict[str, dict]:
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
             raise BankError(f"{path.name}: course.max_attempts is {limit!r}; use a whole number of at "
                             "least 1, or leave it out for no limit.")
-        settings[path.stem] = {"assignment": course["assignment"], "feedback": feedback, "max_attempts": limit}
+        settings[path.stem] = {"assignment": course["assignment"], "feedback": feedback, "max_attempts": limit,
+                               **_hints_setting(path, course)}
     return settings
+
+
+def _hints_setting(path: Path, course: dict) -> dict:
+    """``course.hints``: "show" (default) or "off" (the student copy gets no hint texts at all)."""
+    hints = course.get("hints", "show")
+    if hints not in ("show", "off"):
+        raise BankError(f"{path.name}: course.hints is {hints!r}; use \"show\" or \"off\".")
+    return {"hints": "off"} if hints == "off" else {}
 
 
 # --------------------------------------------------------------------------------------
@@ -321,6 +331,8 @@ def compile_question(q: dict, setting: dict | None = None, *, keyed: bool | None
         entry["mode"] = "on-submit"
     if setting.get("max_attempts"):
         entry["max_attempts"] = setting["max_attempts"]
+    if setting.get("hints") == "off":
+        entry["hints"], entry["hints_off"] = [], True
     if q.get("partial"):
         entry["partial"] = True
     if not keyed:
@@ -413,19 +425,50 @@ def _unkeyed(q: dict, entry: dict, salt: str) -> dict:
     return entry
 
 
+_ASSIGNMENT_NAME = re.compile(r"^a\d+_")  # a1_moscow_1920: an assignment's notebook
+
+
+def check_assignment_notebooks(entries, settings: dict) -> None:
+    """BankError naming every assignment (notebook ``aN_*``) that has questions but no solution
+    notebook with ``course`` metadata beside the question bank.
+
+    Why: an assignment's feedback mode (``course.feedback``) lives in that notebook. Compiled
+    without it, an on-submit assignment would be compiled as instant, with answer hashes and
+    sealed explanations in the student bank. So the bank is never built from half a job: write
+    the solution notebook (with its metadata) before running ``course build-bank``."""
+    missing: dict[str, list[str]] = {}
+    for entry in entries:
+        q = entry[1] if isinstance(entry, tuple) else entry
+        notebook = q.get("notebook") or ""
+        if _ASSIGNMENT_NAME.match(notebook) and notebook not in settings:
+            missing.setdefault(notebook, []).append(q["id"])
+    if missing:
+        raise BankError("\n".join(
+            f"questions {', '.join(ids)} belong to assignment notebook {name}, but solutions/{name}.ipynb "
+            'does not exist or has no notebook metadata {"course": {"assignment": ..., "feedback": ...}}; '
+            "its feedback mode (instant or on-submit) is read from there, so write that notebook first, "
+            "then run `course build-bank` (see MAINTAINING.md, \"Adding an assignment\")."
+            for name, ids in sorted(missing.items())))
+
+
 def build_bank(folder: Path | None = None, known_sources: set[str] | None = None, *,
                check_sources: bool = True, settings: dict | None = None) -> dict:
     """Compile every YAML question into the bank dict. ``known_sources`` defaults to the ids in
     datasets/sources.csv; every source_id must be one of them (unless check_sources=False).
-    ``settings`` (notebook -> assignment setting) defaults to the solution notebooks' metadata."""
+    ``settings`` (notebook -> assignment setting) defaults to the solution notebooks' metadata;
+    an assignment without its solution notebook is refused (check_assignment_notebooks)."""
     entries = read_sources(folder)
     settings = assignment_settings(folder) if settings is None else settings
+    check_assignment_notebooks(entries, settings)
     known = set() if not check_sources else _known_sources() if known_sources is None else known_sources
     for filename, q in entries if check_sources else ():
         missing = [s for s in q.get("source_ids", []) if s not in known]
         if missing:
             raise BankError(f"{filename}, question {q['id']!r}: source id(s) {', '.join(missing)} "
                             "not in datasets/sources.csv (add the source there first, by appending).")
+    from .hintcheck import check_hints
+
+    check_hints(entries, settings)
     return {"_generated": GENERATED_NOTE, "format": FORMAT,
             "questions": {q["id"]: compile_question(q, settings.get(q["notebook"])) for _, q in entries}}
 
@@ -445,6 +488,39 @@ def _write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def drift(current: str | None, new: str) -> str:
+    """Why the committed bank differs from a fresh build, in words: which questions were added
+    or removed, which changed their feedback mode or attempt limit (that comes from a solution
+    notebook's ``course`` metadata, not from the YAML), and which changed in the YAML."""
+    try:
+        old = json.loads(current)["questions"] if current else {}
+    except (ValueError, KeyError, TypeError):
+        return "the committed file is not a bank this version can read"
+    fresh = json.loads(new)["questions"]
+    causes = []
+    added, removed = sorted(set(fresh) - set(old)), sorted(set(old) - set(fresh))
+    if added:
+        causes.append(f"questions {', '.join(added)} are in solutions/question-bank/*.yaml but not in the bank")
+    if removed:
+        causes.append(f"questions {', '.join(removed)} are in the bank but no longer in the YAML")
+    changed = [qid for qid in fresh if qid in old and fresh[qid] != old[qid]]
+    by_setting: dict[str, list[str]] = {}
+    for qid in changed:
+        was, now = old[qid], fresh[qid]
+        if (was.get("mode"), was.get("max_attempts")) != (now.get("mode"), now.get("max_attempts")):
+            by_setting.setdefault(now["notebook"], []).append(qid)
+    for notebook, ids in sorted(by_setting.items()):
+        now = fresh[ids[0]]
+        causes.append(f"the feedback mode or attempt limit of {', '.join(ids)} changed: solutions/{notebook}.ipynb's "
+                      f"metadata now makes them {now.get('mode', 'instant')}"
+                      + (f" with at most {now['max_attempts']} attempts" if now.get("max_attempts") else "")
+                      + " (the notebook's course.feedback / course.max_attempts, not the YAML)")
+    in_yaml = [qid for qid in changed if not any(qid in ids for ids in by_setting.values())]
+    if in_yaml:
+        causes.append(f"questions {', '.join(in_yaml)} changed in solutions/question-bank/*.yaml")
+    return "; ".join(causes) or "the file's layout differs from what `course build-bank` writes"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -467,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
     shown = "src/helpers/question_bank.json" if "COURSE_QUESTION_BANK" not in os.environ else target.name
     if args.check:
         if current != text:
-            print(f"course build-bank --check: {shown} is out of date with solutions/question-bank/*.yaml; "
+            print(f"course build-bank --check: {shown} is out of date: {drift(current, text)}; "
                   "run `course build-bank` and commit the result.", file=sys.stderr)
             return 1
         print(f"{shown} is up to date ({len(json.loads(text)['questions'])} questions).")

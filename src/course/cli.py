@@ -19,6 +19,8 @@ COMMANDS = {
     "key": ("course.authoring:key_main", "print the instructor answer key from solutions/question-bank (--notebook NAME)"),
     "build-exercises": ("course.exercises", "write exercises/ from solutions/*.ipynb: blanks for solution cells, no instructor cells (--check: fail on drift)"),
     "grade": ("course.grading", "grade a folder of handed-in notebooks without running them: DIR --out gradebook.csv [--roster CSV --lms canvas|moodle]"),
+    "mark": ("course.marking", "write a marking notebook for JupyterLab: essays and charts of DIR, one screen each, saved to marks.csv: DIR --assignment aN [--marks CSV] [--anonymous]"),
+    "feedback": ("course.feedback", "one self-contained HTML feedback page per hand-in (score, answers, explanations, marks): DIR --out FOLDER [--marks CSV]"),
     "report": ("course.report", "class report from a folder of hand-ins: DIR --out report/ (index.html, items.csv, charts)"),
     "export-student": ("course.export", "write a student copy of the course without solutions/ or instructors/: OUT [--force]"),
     "collect": ("course.collect", "copy one assignment from every student's home on a hub, named by account, with modification times: --homes DIR --assignment a3 --out handed-in/a3/ [--due ISO --late-penalty 10%%/day]"),

@@ -206,8 +206,7 @@ def apply_manifest(graded: list, folder: Path) -> None:
         sub.extra["late"] = row.get("late", "")
         share = row.get("late_penalty", "").rstrip("%")
         if share:
-            cut = sub.score * float(share) / 100
-            sub.score = max(0.0, sub.score - cut)
+            sub.penalty = min(1.0, float(share) / 100)   # taken off the whole grade (Submission.total)
             sub.extra["late_penalty"] = f"{share}%"
         else:
             sub.extra["late_penalty"] = ""

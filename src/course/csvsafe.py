@@ -26,6 +26,9 @@ MAX_CELL_CHARS = 32_000   # Excel cuts a cell at 32,767 characters; say so inste
 # (a report's negative discrimination must stay a number when the file is read back).
 PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 _LINE_BREAKS = {"\u2028", "\u2029", "\x85"}
+# Bidirectional embedding, override and isolate controls: an id "\u202e010s" would display as
+# "s010". Shown as escapes; joiners (U+200C, U+200D), which names in many scripts need, stay.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _escape(ch: str) -> str:
@@ -54,7 +57,7 @@ def cell(value, *, multiline: bool = False) -> str:
             text = text.replace(brk, "\n")
         text = text.replace("\t", " ")
     if not text.isprintable():
-        text = "".join(_escape(ch) if unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+        text = "".join(_escape(ch) if (unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in BIDI_CONTROLS)
                        and not (multiline and ch == "\n") else ch for ch in text)
     if len(text) > MAX_CELL_CHARS:
         text = text[:MAX_CELL_CHARS] + f" [... {len(text) - MAX_CELL_CHARS:,} more characters not shown]"

@@ -36,6 +36,13 @@ CONVENTIONS = """\
 - **Errors are not values.** Mistakes found in published sources are listed in
   `source_errors`, with the correct value and the source that shows it; the wrong values do
   not appear elsewhere.
+- **Correcting a row.** Fix the value in place and keep the row's id: lessons, questions and
+  hints refer to rows by id, and some ids carry a date (`kronstadt-suppressed-1921-03-18`).
+  When the corrected date no longer matches such an id, the row's `note` says that the id
+  keeps the earlier date (a test checks it). If the wrong value came from a published source,
+  add a `source_errors` row (the erring source, its claim, the correct value and the source
+  that shows it); a slip of the course's own needs no row there. MAINTAINING.md walks
+  through the whole change, including the lessons that state the date.
 - **Dates** are ISO 8601. Partial dates keep their precision (`1921`, `1921-03`,
   `1921-03-08`) and a precision column (`day`, `month`, `year`) says which. Dates fall in
   1917-1940 unless the note says why; life dates and publication years are the documented

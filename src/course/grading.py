@@ -12,6 +12,11 @@ files; the student is identified by the id they typed into the exercise's first 
 (``helpers.widgets.student_id``), recorded like an answer under the reserved question id
 ``student_id``.
 
+Essays are marked by the teacher, never here: their marks come from ``marks.csv`` (written
+by ``course mark`` or by hand, read by this command and never written), and the gradebook
+shows ``auto``, ``manual``, ``score`` and ``max_score`` out of the assignment's full points.
+A gradebook is never replaced without ``--force`` and never written over one of its inputs.
+
 Hostile or unlucky files cost one row, never the gradebook: finding and reading files is
 ``course.handins`` (no links followed, nothing outside the folder, bounded size), every
 per-file failure becomes an error row naming the file, each file has a time budget, and
@@ -64,11 +69,26 @@ class Submission:
     errors: list = field(default_factory=list)
     answers: dict = field(default_factory=dict)       # question id -> last raw answer recorded
     attempts: dict = field(default_factory=dict)      # question id -> attempt number of that answer
+    hints: dict = field(default_factory=dict)         # question id -> hints the student opened
     shown: set = field(default_factory=set)           # ids whose placeholder record is in the file
     unanswered: list = field(default_factory=list)    # shown (cell run) but never answered
+    manual: dict = field(default_factory=dict)        # question id -> the teacher's points (marks.csv)
+    comments: dict = field(default_factory=dict)      # question id -> the teacher's comment
     seconds: float = 0.0
     extra: dict = field(default_factory=dict)         # column -> value appended to the row (course.collect)
+    penalty: float = 0.0                              # share of the total taken off for lateness (course.collect)
     deadline: float = field(default=float("inf"), repr=False, compare=False)
+
+    @property
+    def to_mark(self) -> list[str]:
+        """Essays answered but not marked yet: until this is empty, the score is not final."""
+        return [qid for qid, points, _words, text in self.reflections if text and points > 0 and qid not in self.manual]
+
+    @property
+    def total(self) -> float:
+        """The whole grade: auto-marked points plus the teacher's marks, less a late penalty.
+        The gradebook, the LMS files and the feedback page all show this one figure."""
+        return max(0.0, (self.score + sum(self.manual.values())) * (1 - self.penalty))
 
     @property
     def file(self) -> str:
@@ -135,6 +155,7 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
             if "answer" not in record:
                 sub.note(f"cell {number}: the answer record for {qid[:80]} has no answer field; ignored")
                 continue
+            _note_hints(record, qid, sub)
             if record["answer"] is not None:
                 answers[qid] = record["answer"]
                 attempt = record.get("attempt")
@@ -143,6 +164,13 @@ def read_records(nb: dict, sub: Submission) -> dict[str, object]:
             else:
                 sub.shown.add(qid)
     return answers
+
+
+def _note_hints(record: dict, qid: str, sub: Submission) -> None:
+    """Hints opened, as the answer record counts them (the most any record of the question shows)."""
+    hints = record.get("hints")
+    if isinstance(hints, int) and not isinstance(hints, bool) and 0 < hints < 1000:
+        sub.hints[qid] = max(sub.hints.get(qid, 0), hints)
 
 
 def _bounded_int(digits: str):
@@ -177,7 +205,7 @@ def _load(path, sub: Submission) -> dict | None:
     try:
         nb = _loads(text)
     except json.JSONDecodeError as err:
-        if err.pos >= len(text.rstrip()):
+        if err.pos >= len(text.rstrip()) - 6 or err.msg.startswith("Unterminated string"):  # cut mid-string
             sub.note("the notebook is truncated (its JSON ends early); ask for the file again")
         else:
             sub.note(f"the notebook is corrupt (invalid JSON at line {err.lineno}, column {err.colno})")
@@ -346,6 +374,10 @@ def grade_all(folder: Path, *, seconds: float | None = None, on_slow=None) -> tu
             if on_slow is not None and sub.seconds > SLOW_SECONDS:
                 on_slow(sub)
         graded.append(sub)
+    # A folder made by `course collect`: identity from the account, delay and penalty, the same
+    # for every command that grades (grade, feedback, mark, report).
+    from .collect import apply_manifest
+    apply_manifest(graded, Path(folder))
     return graded, skipped
 
 
@@ -358,35 +390,122 @@ def _number(value: float) -> str:
 
 
 def _question_columns(graded: list[Submission]) -> list[str]:
-    """Auto-checked question ids of every assignment seen, in question-bank order."""
+    """Every question id (auto-checked and teacher-marked) of every assignment seen, in
+    question-bank order."""
     assignments = {s.assignment for s in graded if s.assignment}
     try:
         bank = questions.load_bank()["questions"]
     except questions.BankError:
         return []
-    return [qid for qid, q in bank.items() if isinstance(q, dict) and q.get("type") != "reflection"
-            and qid.split(".", 1)[0] in assignments]
+    return [qid for qid, q in bank.items() if isinstance(q, dict) and qid.split(".", 1)[0] in assignments]
 
 
-GRADEBOOK_COLUMNS = ("student_id", "file", "assignment", "score", "max_score")
-"""The gradebook's fixed first columns; then one column of points per auto-checked question,
-``unanswered``, one ``<question> attempts`` column per question, and ``errors``."""
+GRADEBOOK_COLUMNS = ("student_id", "file", "assignment", "auto", "manual", "score", "max_score")
+"""The gradebook's fixed first columns: ``auto`` the points the grader gave, ``manual`` the
+teacher's marks from marks.csv, ``score`` their sum, ``max_score`` the assignment's full points
+(auto-checked and teacher-marked). Then one column of points per question, ``to_mark`` (the
+teacher-marked questions answered but not marked yet: the score is final when it is empty),
+``unanswered``, one ``<question> attempts`` column per auto-checked question, one ``<question> hints``
+column per auto-checked question (hints the student opened), and ``errors``."""
+
+
+def merge_marks(graded: list[Submission], marks: dict) -> list[str]:
+    """Attach the teacher's marks (course.marks.read_marks) to each submission: ``sub.manual``
+    and ``sub.to_mark``. Returns warnings for marks that fit no hand-in; raises MarksError for
+    a mark above the question's points (the gradebook is then not written)."""
+    from .marks import MarksError, teacher_items
+
+    by_file = {sub.path: sub for sub in graded}
+    used = set()
+    tasks: dict[str, set] = {}
+    for sub in graded:
+        sub.manual, sub.comments = {}, {}
+        for qid, points, _words, text in sub.reflections:
+            mark = marks.get((sub.path, qid))
+            if mark is not None:
+                used.add((sub.path, qid))
+                if mark.comment:
+                    sub.comments[qid] = mark.comment
+            if mark is not None and mark.points is not None:
+                if mark.points > points:
+                    raise MarksError(f"marks.csv, row {mark.row}: {mark.points:g} points for {qid} on {sub.path}, "
+                                     f"which is worth {points:g}; correct the mark.")
+                sub.manual[qid] = mark.points
+    warnings = []
+    for key, mark in sorted(marks.items()):
+        if key in used:
+            continue
+        sub = by_file.get(mark.file)
+        if sub is None:
+            warnings.append(f"marks.csv, row {mark.row}: no hand-in {mark.file!r} in this folder; the mark is not used")
+            continue
+        if sub.assignment not in tasks:
+            try:
+                tasks[sub.assignment] = {i.id for i in teacher_items(sub.assignment) if i.kind == "chart"}
+            except (questions.BankError, OSError):
+                tasks[sub.assignment] = set()
+        if mark.question in tasks[sub.assignment]:
+            if mark.points:
+                raise MarksError(f"marks.csv, row {mark.row}: {mark.question} is looked at, not scored; "
+                                 "leave its points empty or 0 and keep the comment.")
+            if mark.comment:
+                sub.comments[mark.question] = mark.comment
+            continue
+        warnings.append(f"marks.csv, row {mark.row}: {mark.question!r} is not a teacher-marked question of "
+                        f"{sub.assignment or 'this file'}; the mark is not used")
+    for sub in graded:
+        if sub.student_id:
+            for key in [k for k in used if k[0] == sub.path]:
+                typed = marks[key].student_id
+                if typed and typed != sub.student_id:
+                    warnings.append(f"marks.csv, row {marks[key].row}: student id {typed!r}, but {sub.path} now "
+                                    f"says {sub.student_id!r}; check the mark belongs to this file")
+    return warnings
+
+
+def teacher_points(sub: Submission) -> float:
+    return sum(points for _qid, points, _w, _t in sub.reflections)
+
+
+def gradebook_table(graded: list[Submission]) -> tuple[list[str], list[list]]:
+    """The gradebook's header and rows (values unescaped; write_csv guards them)."""
+    columns = _question_columns(graded)
+    try:
+        bank = questions.load_bank()["questions"]
+    except questions.BankError:
+        bank = {}
+    autos = [q for q in columns if (bank.get(q) or {}).get("type") != "reflection"]
+    extra = list(dict.fromkeys(k for sub in graded for k in sub.extra))   # course.collect's columns
+    rows = []
+    for sub in graded:
+        ok = bool(sub.max_score or sub.points or sub.reflections)
+        manual = sub.manual
+        to_mark = sub.to_mark
+        points = {**sub.points, **manual}
+        total = sub.total
+        rows.append([sub.student_id, sub.path, sub.assignment,
+                     _number(sub.score) if ok else "", _number(sum(manual.values())) if ok and manual else "",
+                     _number(total) if ok else "", _number(sub.max_score + teacher_points(sub)) if ok else "",
+                     *(_number(points[q]) if q in points else "" for q in columns),
+                     " ".join(to_mark),
+                     " ".join(sub.unanswered),
+                     *(sub.attempts.get(q) or "" if q in sub.points else "" for q in autos),
+                     *_hint_cells(sub, autos),
+                     "; ".join(sub.errors), *(sub.extra.get(k, "") for k in extra)])
+    header = [*GRADEBOOK_COLUMNS, *columns, "to_mark", "unanswered", *(f"{q} attempts" for q in autos),
+              *(f"{q} hints" for q in autos), "errors", *extra]
+    return header, rows
 
 
 def write_gradebook(graded: list[Submission], out: Path) -> None:
-    columns = _question_columns(graded)
-    extra = list(dict.fromkeys(k for sub in graded for k in sub.extra))
-    rows = []
-    for sub in graded:
-        ok = bool(sub.max_score or sub.points)
-        rows.append([sub.student_id, sub.path, sub.assignment,
-                     _number(sub.score) if ok else "", _number(sub.max_score) if ok else "",
-                     *(_number(sub.points[q]) if q in sub.points else "" for q in columns),
-                     " ".join(sub.unanswered),
-                     *(sub.attempts.get(q) or "" if q in sub.points else "" for q in columns),
-                     "; ".join(sub.errors), *(sub.extra.get(k, "") for k in extra)])
-    write_csv(out, [*GRADEBOOK_COLUMNS, *columns, "unanswered", *(f"{q} attempts" for q in columns), "errors",
-                    *extra], rows)
+    header, rows = gradebook_table(graded)
+    write_csv(out, header, rows)
+
+
+def _hint_cells(sub: Submission, columns: list[str]) -> list:
+    """Hints opened per question (0 for a graded file that shows none; blank for an error row)."""
+    graded = bool(sub.max_score or sub.points)
+    return [sub.hints.get(q, 0) if graded and q.startswith(sub.assignment + ".") else "" for q in columns]
 
 
 def write_reflections(graded: list[Submission], out: Path) -> None:
@@ -409,66 +528,136 @@ def _shown(name: str) -> str:
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in name)
 
 
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.realpath(a) == os.path.realpath(b) or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def _check_outputs(args, reflections: Path, plan) -> None:
+    """Refuse, before anything is graded or written, every output that would lose something:
+    an existing gradebook (it may hold work), an input file, a link, the hand-in folder."""
+    from .errors import CourseError
+
+    outputs = {"--out": args.out, "--reflections": reflections}
+    if plan.lms_out is not None:
+        outputs["the import file"] = plan.lms_out
+    inputs = {"the roster": args.roster, "--marks": args.marks}
+    if args.folder.is_file():
+        inputs["the hand-in"] = args.folder
+    names = list(outputs.items())
+    for n, (label, target) in enumerate(names):
+        for other_label, other in names[n + 1:]:
+            if _same(target, other):
+                raise CourseError(f"{label} and {other_label} name the same file {target}.")
+        for in_label, source in inputs.items():
+            if source is not None and _same(target, source):
+                raise CourseError(f"{label} {target} is {in_label}, which this run reads; writing there would "
+                                  "destroy it. Choose another file name.")
+        if target.is_symlink():
+            raise CourseError(f"{target} is a symbolic link; refusing to write through it. "
+                              "Remove it or choose another --out.")
+        if target.suffix.lower() == handins.SUFFIX:
+            raise CourseError(f"{label} {target} is a notebook name; the gradebook is a CSV file.")
+        if args.folder.is_dir() and _inside(target, args.folder) and not args.allow_out_inside:
+            raise CourseError(f"{target} is inside the hand-in folder {args.folder}, which students' files "
+                              "made; write the gradebook elsewhere (or pass --allow-out-inside).")
+        if label != "the import file" and target.exists() and not args.force:
+            raise CourseError(f"{target} already exists; grading again would replace it and anything typed into "
+                              "it. Keep hand marks in marks.csv (course mark), then rerun with --force, or choose "
+                              "another --out.")
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .errors import CourseError
+
+    try:
+        return _main(argv)
+    except CourseError as err:
+        print(f"course grade: {err}", file=sys.stderr)
+        return 2
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(
         prog="course grade",
-        description="Grade every .ipynb in DIR (read as JSON, never run) into a gradebook CSV.")
+        description="Grade every .ipynb in DIR (read as JSON, never run) into a gradebook CSV, with the "
+                    "teacher's marks from marks.csv merged in.")
     parser.add_argument("folder", type=Path, metavar="DIR", help="folder of handed-in notebooks (searched recursively)")
     parser.add_argument("--out", type=Path, required=True, metavar="CSV",
-                        help="gradebook: one row per submission, one column per question")
+                        help="gradebook: one row per submission, one column per question (never replaced "
+                             "without --force)")
     parser.add_argument("--reflections", type=Path, metavar="CSV",
-                        help="free-text answers for manual marking (default: <out>_reflections.csv)")
+                        help="free-text answers for reading (default: <out>_reflections.csv)")
+    parser.add_argument("--marks", type=Path, metavar="CSV",
+                        help="the teacher's marks (file,student_id,question,points,comment), written by "
+                             "`course mark`; read, never written (default: marks.csv next to --out, if it exists)")
     parser.add_argument("--allow-out-inside", action="store_true",
                         help="allow writing the CSVs inside DIR (refused by default: students made that folder)")
     from . import lms  # the roster and LMS options live with the LMS writers
+    from .errors import CourseError
+    from .marks import read_marks
+
     lms.add_arguments(parser)
     args = parser.parse_args(argv)
     if not args.folder.exists():
-        print(f"course grade: {args.folder} does not exist.", file=sys.stderr)
-        return 2
+        raise CourseError(f"{args.folder} does not exist.")
+    if args.marks is None and args.out.with_name("marks.csv").is_file():
+        args.marks = args.out.with_name("marks.csv")
     try:
         plan = lms.preflight(args)
     except ValueError as err:  # RosterError, LmsError: refused before anything is written
-        print(f"course grade: {err}", file=sys.stderr)
-        return 2
+        raise CourseError(str(err)) from None
     reflections = args.reflections or args.out.with_name(args.out.stem + "_reflections.csv")
-    for target in (args.out, reflections):
-        if target.is_symlink():
-            print(f"course grade: {target} is a symbolic link; refusing to write through it. "
-                  "Remove it or choose another --out.", file=sys.stderr)
-            return 2
-        if args.folder.is_dir() and _inside(target, args.folder) and not args.allow_out_inside:
-            print(f"course grade: {target} is inside the hand-in folder {args.folder}, which students' files "
-                  "made; write the gradebook elsewhere (or pass --allow-out-inside).", file=sys.stderr)
-            return 2
-    if os.path.realpath(reflections) == os.path.realpath(args.out):
-        print("course grade: --out and --reflections name the same file.", file=sys.stderr)
-        return 2
+    _check_outputs(args, reflections, plan)
+    if args.marks is not None and not args.marks.is_file():
+        raise CourseError(f"--marks {args.marks}: no such file (`course mark` writes it).")
+    marks = read_marks(args.marks) if args.marks else {}
 
     def slow(sub: Submission) -> None:
         print(f"course grade: {_shown(sub.path)} took {sub.seconds:.1f} s to grade", file=sys.stderr)
 
     graded, skipped = grade_all(args.folder, on_slow=slow)
-    from .collect import apply_manifest  # a folder made by `course collect`: account, late, penalty
-    apply_manifest(graded, args.folder)
+    warnings = merge_marks(graded, marks)
+    header, rows = gradebook_table(graded)
     try:
-        write_gradebook(graded, args.out)
+        columns = lms.choose_assignments(args, sorted({s.assignment for s in graded if s.assignment}))
+    except ValueError as err:
+        raise CourseError(str(err)) from None
+    joined = None
+    try:
+        if plan.roster is not None:
+            from .roster import join, write_joined
+
+            joined = join(header, [dict(zip(header, row)) for row in rows], plan.roster)
+            write_joined(joined, args.out, Path(args.roster).name)
+        else:
+            write_csv(args.out, header, rows)
         write_reflections(graded, reflections)
     except OSError as err:
         print(f"course grade: cannot write the gradebook: {err}", file=sys.stderr)
         return 1
     problems = sum(1 for s in graded if s.errors)
+    waiting = sum(1 for s in graded if s.to_mark)
     print(f"graded {len(graded)} submission(s) into {args.out} (reflections: {reflections}); "
           f"{problems} with errors, see the errors column.")
+    if args.marks:
+        print(f"marks from {args.marks}: {sum(len(s.manual) for s in graded)} merged; "
+              f"{waiting} submission(s) with work still to mark (the to_mark column).")
+    elif waiting:
+        print(f"{waiting} submission(s) have essays to mark: `course mark {args.folder} --assignment ...`, "
+              "then grade again with --marks marks.csv --force.")
+    for warning in warnings:
+        print(f"  {_shown(warning)}")
     if skipped:
         print(f"not graded ({len(skipped)}):")
         for cand in skipped:
             print(f"  {_shown(cand.name)}: {cand.skipped}")
     try:
-        lms.finish(args, plan)
+        lms.finish(args, plan, joined, columns)
     except ValueError as err:
-        print(f"course grade: {err}", file=sys.stderr)
-        return 2
+        raise CourseError(str(err)) from None
     return 0
 
 

@@ -20,7 +20,8 @@ __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_ENTRIES", "Candidate", "display_name",
 
 MAX_BYTES = 20 * 1024 * 1024   # per file: a notebook with many figures stays well below
 MAX_DEPTH = 40                 # folder levels searched; unzipped class folders use a handful
-MAX_ENTRIES = 200_000          # directory entries looked at in one run
+MAX_ENTRIES = 200_000          # directory entries looked at in one student's folder (each top-level folder)
+MAX_TOTAL_ENTRIES = 2_000_000  # and in the whole run, which bounds its time
 SUFFIX = ".ipynb"
 # Folders whose contents are copies made by tools, not hand-ins: listed, never graded.
 TOOL_FOLDERS = {".ipynb_checkpoints": "autosaved copies kept by Jupyter",
@@ -66,10 +67,14 @@ def find(folder: Path) -> tuple[list[Candidate], list[Candidate]]:
         return [Candidate(folder.name, str(folder))], []
     rows: list[Candidate] = []
     skipped: list[Candidate] = []
-    seen = 0
-    stack: list[tuple[str, str, int]] = [(str(folder), "", 0)]   # (path, shown prefix, depth)
+    seen: dict[str, int] = {}    # entries looked at per top-level folder ("" : the folder itself)
+    total = 0
+    stopped: set[str] = set()
+    stack: list[tuple[str, str, int, str]] = [(str(folder), "", 0, "")]   # (path, shown prefix, depth, top)
     while stack:
-        path, prefix, depth = stack.pop()
+        path, prefix, depth, top = stack.pop()
+        if top in stopped:
+            continue
         try:
             with os.scandir(path) as it:
                 entries = sorted(it, key=lambda e: os.fsencode(e.name))
@@ -80,11 +85,21 @@ def find(folder: Path) -> tuple[list[Candidate], list[Candidate]]:
             continue
         subfolders = []
         for entry in entries:
-            seen += 1
-            if seen > MAX_ENTRIES:
+            seen[top] = seen.get(top, 0) + 1
+            total += 1
+            if total > MAX_TOTAL_ENTRIES:
                 rows.append(Candidate(prefix or "./", path, problem=(
-                    f"the search stopped after {MAX_ENTRIES:,} files and folders; grade smaller folders")))
+                    f"the search stopped after {MAX_TOTAL_ENTRIES:,} files and folders in all; grade smaller folders")))
                 stack.clear()
+                subfolders = []
+                break
+            if seen[top] > MAX_ENTRIES:
+                # one student's folder must not use up the search for everyone: stop only this one
+                rows.append(Candidate((top + "/") if top else "./", path, problem=(
+                    f"this folder holds more than {MAX_ENTRIES:,} files and folders; the search of it stopped "
+                    "(the other folders were searched). Look at it by hand")))
+                stopped.add(top)
+                subfolders = []
                 break
             shown = prefix + display_name(entry.name)
             try:
@@ -117,7 +132,7 @@ def find(folder: Path) -> tuple[list[Candidate], list[Candidate]]:
                 rows.append(Candidate(shown, entry.path, problem=(
                     f"folder nested more than {MAX_DEPTH} levels deep; not searched. Move the files up and grade again")))
                 continue
-            stack.append((entry.path, shown, depth + 1))
+            stack.append((entry.path, shown, depth + 1, top or shown.rstrip("/")))
     rows.sort(key=lambda c: c.name)
     return rows, skipped
 

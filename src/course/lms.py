@@ -11,8 +11,14 @@ import format its LMS documents (see the instructor guide for the pages):
 * Moodle grade import CSV: one identity column (``Email address`` or ``ID number``) that is
   mapped to a user field on upload, then one column per assignment, mapped to a grade item.
 
-Scores come from the gradebook joined to the roster (``course.roster``); a student with no
-file, or with two files under one id, gets an empty cell and is listed, never a guessed score.
+Scores come from the gradebook joined to the roster (``course.roster``): the whole grade,
+the auto-marked points plus the teacher's marks, out of the assignment's full points. Only
+students whose score is decided get a row: an empty cell is not "leave unchanged" to either
+importer (Canvas's ``no_change_to_value?`` and Moodle's ``update_final_grade`` treat it as a new,
+empty grade), so a student with no file, two files under one id, or work still to be marked is
+left out of the file, listed on screen, and keeps whatever grade the LMS already has. Identity
+cells (name, SIS id, email) must reach the LMS exactly as the roster has them: a value the
+spreadsheet-formula guard would change is refused with its roster row.
 """
 from __future__ import annotations
 
@@ -20,7 +26,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .csvsafe import write_csv
+from .csvsafe import cell, write_csv
 from .roster import Join, Student, normalize_id
 
 __all__ = ["FORMATS", "CANVAS_COLUMNS", "LmsError", "Export", "assignments_in", "assignment_title",
@@ -69,11 +75,12 @@ class Export:
     no_file: list[Student] = field(default_factory=list)
     ambiguous: list[Student] = field(default_factory=list)
     no_key: list[Student] = field(default_factory=list)
+    to_mark: list[Student] = field(default_factory=list)     # a score still waiting for the teacher's marks
     unknown_files: list[str] = field(default_factory=list)
 
 
 def _scores(join: Join, assignments: list[str]):
-    """roster id -> assignment -> (score, max), and the (id, assignment) pairs with two files."""
+    """roster id -> assignment -> (score, still to mark), and the (id, assignment) pairs with two files."""
     scores: dict[str, dict[str, tuple[str, str]]] = {}
     twice: set[str] = set()
     for row, student in zip(join.rows, join.student):
@@ -83,23 +90,40 @@ def _scores(join: Join, assignments: list[str]):
         key = normalize_id(student.student_id)
         if assignment in scores.get(key, {}):
             twice.add((key, assignment))
-        scores.setdefault(key, {})[assignment] = ((row.get("score") or "").strip(), (row.get("max_score") or "").strip())
+        scores.setdefault(key, {})[assignment] = (str(row.get("score") or "").strip(),
+                                                  str(row.get("to_mark") or "").strip())
     return scores, twice
 
 
-def _points_possible(join: Join, assignment: str) -> str:
-    for row in join.rows:
-        if (row.get("assignment") or "").strip() == assignment and (row.get("max_score") or "").strip():
-            return row["max_score"].strip()
-    return ""
+def full_points(assignment: str) -> str:
+    """The assignment's full points from the question bank: auto-checked and teacher-marked."""
+    from helpers import questions
+
+    bank = questions.load_bank()["questions"]
+    total = sum(float(q.get("points", 1) or 0) for qid, q in bank.items()
+                if qid.startswith(assignment + ".") and isinstance(q, dict))
+    return str(int(total)) if total.is_integer() else f"{total:g}"
+
+
+def _identity(student: Student, column: str, label: str, roster: str, hint: str = "") -> str:
+    """The roster value as the LMS must see it, refused if the formula guard would change it."""
+    value = getattr(student, column)
+    if cell(value) != value:
+        raise LmsError(f"{roster}, row {student.row}: the {label} {value!r} starts with a character a spreadsheet "
+                       "reads as a formula (= + - @) or holds a control character, so it cannot be written unchanged "
+                       f"and the LMS would not match it; correct it in the roster{hint}.")
+    return value
 
 
 def build(join: Join, lms: str, assignments: list[str], *, titles: dict[str, str],
-          canvas_ids: dict[str, str] | None = None, key: str = "email") -> Export:
-    """The rows of the import file: one per roster student, in roster order."""
+          canvas_ids: dict[str, str] | None = None, key: str = "email", roster: str = "the roster",
+          points: dict[str, str] | None = None) -> Export:
+    """The rows of the import file: one per roster student whose every score is decided, in
+    roster order; the others are listed on the Export."""
     if lms not in FORMATS:
         raise LmsError(f"unknown LMS {lms!r}: choose one of {', '.join(FORMATS)}.")
     canvas_ids = canvas_ids or {}
+    points = points or {a: full_points(a) for a in assignments}
     scores, twice = _scores(join, assignments)
     export = Export(header=[], rows=[])
     export.unknown_files = [row.get("file") or row.get("submission") or "" for row, s in zip(join.rows, join.student)
@@ -107,7 +131,7 @@ def build(join: Join, lms: str, assignments: list[str], *, titles: dict[str, str
     if lms == "canvas":
         columns = [f"{titles[a]} ({canvas_ids[a]})" if canvas_ids.get(a) else titles[a] for a in assignments]
         export.header = [*CANVAS_COLUMNS, *columns]
-        export.rows.append(["    Points Possible", "", "", "", "", *(_points_possible(join, a) for a in assignments)])
+        export.rows.append(["    Points Possible", "", "", "", "", *(points[a] for a in assignments)])
     else:
         if key not in MOODLE_KEYS:
             raise LmsError(f"unknown Moodle identity column {key!r}: choose one of {', '.join(MOODLE_KEYS)}.")
@@ -115,19 +139,26 @@ def build(join: Join, lms: str, assignments: list[str], *, titles: dict[str, str
     for student in join.roster:
         sid = normalize_id(student.student_id)
         mine = scores.get(sid, {})
-        if not mine:
-            export.no_file.append(student)
         if any((sid, a) in twice for a in assignments):
             export.ambiguous.append(student)
-        cells = ["" if (sid, a) in twice else mine.get(a, ("", ""))[0] for a in assignments]
+            continue
+        if not all(mine.get(a, ("", ""))[0] for a in assignments):
+            export.no_file.append(student)
+            continue
+        if any(mine[a][1] for a in assignments):
+            export.to_mark.append(student)
+            continue
+        cells = [mine[a][0] for a in assignments]
         if lms == "canvas":
-            export.rows.append([student.name, "", student.sis_id, "", student.section, *cells])
+            export.rows.append([_identity(student, "name", "name", roster), "",
+                                _identity(student, "sis_id", "SIS id", roster), "",
+                                _identity(student, "section", "section", roster), *cells])
         else:
-            identity = getattr(student, key)
-            if not identity:
+            if not getattr(student, key):
                 export.no_key.append(student)
                 continue
-            export.rows.append([identity, *cells])
+            other = "sis_id" if key == "email" else "email"
+            export.rows.append([_identity(student, key, key, roster, f", or use --lms-key {other}"), *cells])
     return export
 
 
@@ -158,7 +189,9 @@ def add_arguments(parser) -> None:
                             "without it Canvas creates a new assignment")
     group.add_argument("--lms-key", choices=sorted(MOODLE_KEYS), default="email",
                        help="Moodle: the identity column, email (map to useremail) or sis_id (map to useridnumber)")
-    group.add_argument("--force", action="store_true", help="replace an existing import file")
+    group.add_argument("--force", action="store_true",
+                       help="replace an existing gradebook, reflections file and import file (refused by default: "
+                            "a gradebook may hold work you would lose)")
 
 
 @dataclass
@@ -197,36 +230,53 @@ def preflight(args) -> Plan:
     return plan
 
 
-def finish(args, plan: Plan) -> None:
-    """Join the written gradebook to the roster, then write the import file; print what is left to do."""
-    from .roster import join, read_gradebook, write_joined
+def choose_assignments(args, found: list[str]) -> list[str]:
+    """The import file's columns: those asked for, else the one assignment graded. Refused
+    (before the gradebook is written) when the files name several: a column the LMS does not
+    know becomes a new assignment there."""
+    if not args.lms:
+        return []
+    if args.assignment:
+        return list(args.assignment)
+    if len(found) > 1:
+        raise LmsError(f"the hand-ins name several assignments ({', '.join(found)}); a column the LMS does not "
+                       "know becomes a new assignment there, so say which go into the import file with "
+                       "--assignment (e.g. --assignment " + found[0] + ").")
+    if not found:
+        raise LmsError("no graded assignment in the folder, so there is nothing to import; "
+                       "name one with --assignment to write an empty column.")
+    return found
 
-    if plan.roster is None:
+
+def finish(args, plan: Plan, joined: Join | None, assignments: list[str]) -> None:
+    """Write the import file from the joined gradebook; print what is left to do."""
+    if plan.roster is None or joined is None:
         return
-    header, rows = read_gradebook(args.out)
-    joined = join(header, rows, plan.roster)
-    write_joined(joined, args.out, Path(args.roster).name)
     print(f"roster {args.roster} ({len(plan.roster.students)} students): {len(joined.unknown)} file(s) with an id "
           f"not on the roster; {len(joined.duplicates)} student(s) with two or more files of one assignment; "
           f"{len(joined.missing)} missing hand-in(s) (all listed in the gradebook's errors column).")
     if not args.lms:
         return
-    assignments = args.assignment or assignments_in(joined)
-    if not assignments:
-        raise LmsError("no graded assignment in the folder, so there is nothing to import; "
-                       "name one with --assignment to write an empty column.")
+    found = assignments_in(joined)
+    others = sorted(set(found) - set(assignments))
     titles = {a: assignment_title(a) for a in assignments}
-    export = build(joined, args.lms, assignments, titles=titles, canvas_ids=plan.canvas_ids, key=args.lms_key)
+    export = build(joined, args.lms, assignments, titles=titles, canvas_ids=plan.canvas_ids, key=args.lms_key,
+                   roster=str(args.roster))
     write(export, plan.lms_out, force=args.force)
     print(f"{args.lms} import file: {plan.lms_out} ({len(export.rows) - (args.lms == 'canvas')} students, "
-          f"columns: {', '.join(export.header[len(export.header) - len(assignments):])}).")
-    for label, group in (("no file, empty cell", export.no_file), ("two files under one id, empty cell", export.ambiguous),
-                         (f"no {args.lms_key} on the roster, left out", export.no_key)):
+          f"columns: {', '.join(export.header[len(export.header) - len(assignments):])}"
+          + (f"; points possible: {', '.join(export.rows[0][5:])}" if args.lms == "canvas" else "") + ").")
+    print("  Only students with a decided score are in the file; the LMS keeps its grade for everyone left out:")
+    for label, group in (("no file", export.no_file), ("two files under one id", export.ambiguous),
+                         ("work still to be marked (see to_mark in the gradebook)", export.to_mark),
+                         (f"no {args.lms_key} on the roster", export.no_key)):
         if group:
             names = ", ".join(s.name or s.student_id for s in group[:10]) + (" ..." if len(group) > 10 else "")
-            print(f"  {label}: {names}")
+            print(f"  left out, {label}: {names}")
     if export.unknown_files:
         print(f"  not in the file (id not on the roster): {', '.join(export.unknown_files[:10])}")
+    if others:
+        print(f"  not in the file (another assignment): {', '.join(others)}")
     if args.lms == "canvas" and not all(a in plan.canvas_ids for a in assignments):
         print("  Canvas will create a new assignment for each column without an id; to fill an existing one, "
               "rerun with --canvas-id ASSIGNMENT=ID --force.")

@@ -73,14 +73,15 @@ def collect(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     answer), label. submissions: file, assignment, score, max_score, errors.
     """
     folder = Path(folder)
-    base = folder.parent if folder.is_file() else folder
     responses, subs = [], []
-    for path in grading.submissions(folder):
-        name = path.relative_to(base).as_posix()
-        sub = grading.grade_file(path, name)
+    graded, _skipped = grading.grade_all(folder)   # the gradebook's own search, names and grader
+    twice = _doubles(graded)
+    for sub in graded:
+        name = sub.path
         subs.append({"file": name, "assignment": sub.assignment, "score": sub.score,
-                     "max_score": sub.max_score, "errors": "; ".join(sub.errors)})
-        if not sub.assignment or not sub.max_score:
+                     "max_score": sub.max_score, "errors": "; ".join(sub.errors),
+                     "counted": name not in twice})
+        if not sub.assignment or not sub.max_score or name in twice:
             continue
         answers, attempts = sub.answers, sub.attempts
         for qid in questions.question_ids():
@@ -97,14 +98,41 @@ def collect(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "file": name, "assignment": sub.assignment, "question": qid, "type": q.get("type"),
                 "points": points, "earned": earned, "correct": bool(answered and earned >= points > 0),
                 "attempts": (attempts.get(qid) or math.nan) if answered else math.nan,
-                "answer": raw, "label": _label(q.get("type"), raw) if answered else ""})
-    columns = ["file", "assignment", "question", "type", "points", "earned", "correct", "attempts", "answer", "label"]
+                "answer": raw, "label": _label(q.get("type"), raw) if answered else "",
+                "hints": sub.hints.get(qid, 0)})
+    columns = ["file", "assignment", "question", "type", "points", "earned", "correct", "attempts", "answer", "label",
+               "hints"]
     return (pd.DataFrame(responses, columns=columns),
-            pd.DataFrame(subs, columns=["file", "assignment", "score", "max_score", "errors"]))
+            pd.DataFrame(subs, columns=["file", "assignment", "score", "max_score", "errors", "counted"]))
+
+
+def _doubles(graded) -> set[str]:
+    """Files of a student who handed in one assignment more than once: the gradebook leaves the
+    teacher to decide which counts, so the report counts none of them (and lists them)."""
+    from .roster import normalize_id
+
+    files: dict[tuple[str, str], list[str]] = {}
+    for sub in graded:
+        if sub.student_id and sub.assignment and sub.max_score:
+            files.setdefault((normalize_id(sub.student_id), sub.assignment), []).append(sub.path)
+    return {name for names in files.values() if len(names) > 1 for name in names}
 
 
 # --------------------------------------------------------------------------------------
 # Item statistics
+
+
+def _used_hints(item: pd.DataFrame) -> int:
+    """Submissions whose answer record shows at least one hint opened for this question."""
+    return int((item["hints"] > 0).sum()) if "hints" in item else 0
+
+
+def _hints_paragraph(rows: pd.DataFrame) -> str:
+    """One sentence: how many students opened a hint, per question (hints are recorded, not penalised)."""
+    used = [(q, n) for q, n in zip(rows["question"], rows.get("used_hints", [])) if n]
+    if not used:
+        return "<p>No student opened a hint in this assignment.</p>"
+    return ("<p>Students who opened a hint: " + "; ".join(f"{html.escape(q)} {n}" for q, n in used) + ".</p>")
 
 
 def _discrimination(item: pd.DataFrame, totals: pd.Series) -> tuple[float, float]:
@@ -129,7 +157,11 @@ def _option_counts(item: pd.DataFrame, q: dict) -> list[tuple[str, str, int, boo
     """(option id, text, times chosen, chosen by a full-points answer) for a choice question."""
     counts = {o["id"]: 0 for o in q.get("options", [])}
     right = set()
+    single = q.get("type") == "single"
     for answer, correct in zip(item["answer"], item["correct"]):
+        # a single-choice answer is one option id; a longer list chose nothing (the grader agrees)
+        if single and isinstance(answer, list):
+            answer = answer[0] if len(answer) == 1 and isinstance(answer[0], str) else None   # as the grader reads it
         chosen = [answer] if isinstance(answer, str) else answer if isinstance(answer, list) else []
         for option in chosen:
             if option in counts:
@@ -149,6 +181,8 @@ def _top_wrong(item: pd.DataFrame) -> list[tuple[str, int]]:
 def item_table(responses: pd.DataFrame, subs: pd.DataFrame) -> pd.DataFrame:
     """One row per question: counts, shares, attempts, discrimination, flags, answers."""
     rows = []
+    if "counted" in subs:
+        subs = subs[subs["counted"].astype(bool)]
     graded = subs[subs["max_score"] > 0]
     for assignment in sorted(graded["assignment"].unique()):
         totals = graded[graded["assignment"] == assignment].set_index("file")["score"].sort_index()
@@ -180,6 +214,7 @@ def item_table(responses: pd.DataFrame, subs: pd.DataFrame) -> pd.DataFrame:
                 "option_counts": "; ".join(f"{oid}={count}" + (" (right)" if right else "")
                                            for oid, _, count, right in options),
                 "top_wrong_answers": "; ".join(f"{label} ({count})" for label, count in wrong),
+                "used_hints": _used_hints(item),
                 "_options": options, "_wrong": wrong, "_prompt": " ".join(str(q.get("prompt", "")).split()),
             })
     return pd.DataFrame(rows)
@@ -297,7 +332,7 @@ def build_report(folder: Path, out: Path) -> pd.DataFrame:
     public = [c for c in items.columns if not c.startswith("_")] if len(items) else [
         "assignment", "question", "type", "points", "submissions", "answered", "correct", "share_correct",
         "mean_score", "mean_attempts", "discrimination_27", "point_biserial", "flags", "option_counts",
-        "top_wrong_answers"]
+        "top_wrong_answers", "used_hints"]
     table = items[public].copy() if len(items) else pd.DataFrame(columns=public)
     for column in ("share_correct", "mean_score", "mean_attempts", "discrimination_27", "point_biserial"):
         table[column] = [_round(v, 3) for v in table[column]]
@@ -307,9 +342,15 @@ def build_report(folder: Path, out: Path) -> pd.DataFrame:
     parts = [f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Class report</title>"
              f"<style>{_CSS}</style></head><body><h1>Class report</h1>"]
     unreadable = subs[subs["assignment"] == ""]
-    parts.append(f"<p>{len(subs)} file(s) read from the hand-in folder; "
-                 f"{int((subs['max_score'] > 0).sum())} graded. Figures agree with <code>course grade</code>: "
-                 "the same grader scored every file. Reflections are not included.</p>")
+    doubles = subs[~subs["counted"].astype(bool)]
+    subs = subs[subs["counted"].astype(bool)]
+    parts.append(f"<p>{len(subs) + len(doubles)} file(s) read from the hand-in folder; "
+                 f"{int((subs['max_score'] > 0).sum())} graded and counted, one per student. Figures agree with "
+                 "<code>course grade</code>: the same grader scored every file. Reflections are not included.</p>")
+    if len(doubles):
+        parts.append(f"<p>{len(doubles)} file(s) not counted: one student handed in the same assignment more than "
+                     "once, and the gradebook leaves you to decide which file counts: "
+                     + ", ".join(html.escape(f) for f in doubles["file"][:20]) + ".</p>")
     if len(unreadable):
         parts.append(f"<p>{len(unreadable)} file(s) could not be graded (see the gradebook's errors column): "
                      + ", ".join(html.escape(f) for f in unreadable["file"][:20]) + ".</p>")
@@ -327,6 +368,7 @@ def build_report(folder: Path, out: Path) -> pd.DataFrame:
                          + ".</p>")
         elif len(mine) < MIN_FOR_FLAGS:
             parts.append(f"<p>With fewer than {MIN_FOR_FLAGS} submissions no question is flagged.</p>")
+        parts.append(_hints_paragraph(rows))
         parts.append(_figure_html(_write_png(_share_chart(items, assignment), out, f"{assignment}_share_correct.png")))
         parts.append(_figure_html(_write_png(_score_chart(subs, assignment), out, f"{assignment}_scores.png")))
         parts.append("<table><caption>Questions of " + html.escape(assignment) + "</caption><tr><th scope='col'>question</th>"
@@ -364,6 +406,19 @@ def build_report(folder: Path, out: Path) -> pd.DataFrame:
     return items
 
 
+def _own_charts(out: Path) -> list[Path]:
+    """The charts an earlier report wrote: the PNGs its index.html shows. Any other file in
+    the folder (a teacher's own picture) is not the report's to delete."""
+    import re
+
+    try:
+        page = (out / "index.html").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    names = {html.unescape(n) for n in re.findall(r'<img src="([^"/\\]+\.png)"', page)}
+    return [out / name for name in sorted(names) if not name.startswith(".")]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="course report",
@@ -379,12 +434,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.out.exists() and not args.out.is_dir():
         print(f"course report: {args.out} is a file, not a folder.", file=sys.stderr)
         return 2
+    if args.folder.is_dir() and grading._inside(args.out, args.folder):
+        print(f"course report: {args.out} is inside the hand-in folder {args.folder}, which students' files made; "
+              "write the report elsewhere.", file=sys.stderr)
+        return 2
     if args.out.is_dir() and any(args.out.iterdir()):
         if not args.force:
             print(f"course report: {args.out} is not empty; use --force to replace the report in it.", file=sys.stderr)
             return 2
-        for old in [*args.out.glob("*.png"), *(args.out / name for name in REPORT_FILES)]:
-            if old.is_file():
+        for old in [*_own_charts(args.out), *(args.out / name for name in REPORT_FILES)]:
+            if old.is_file() and not old.is_symlink():
                 old.unlink()
     try:
         items = build_report(args.folder, args.out)

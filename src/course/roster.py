@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -49,8 +52,12 @@ class Roster:
 
 
 def normalize_id(value: str) -> str:
-    """Ids are compared without surrounding spaces and without case: students type them."""
-    return " ".join(str(value).split()).casefold()
+    """Ids as students type them, folded: NFKC (full-width "ｓ００８" from an input method is
+    "s008"), invisible format characters dropped (zero-width spaces, bidi controls), spaces
+    collapsed, case ignored."""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return " ".join(text.split()).casefold()
 
 
 def _decode(path: Path, raw: bytes) -> str:
@@ -74,9 +81,18 @@ def read_roster(path: Path) -> Roster:
     """
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_BYTES:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise RosterError(f"{path}: not a regular file (a pipe, device or socket); give the roster CSV file itself.")
+        if info.st_size > MAX_BYTES:
             raise RosterError(f"{path}: the roster is over {MAX_BYTES // 1024 // 1024} MB; is this the right file?")
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            raw = os.read(fd, MAX_BYTES + 1)
+        finally:
+            os.close(fd)
     except FileNotFoundError:
         raise RosterError(f"{path}: no such roster file.") from None
     except IsADirectoryError:
@@ -95,6 +111,9 @@ def read_roster(path: Path) -> Roster:
     except csv.Error as err:
         raise RosterError(f"{path}, row {reader.line_num}: the CSV is malformed ({err}).") from None
     rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise RosterError(f"{path}: every field of the roster is empty; it needs a header row "
+                          f"({','.join(COLUMNS)}) and one row per student.")
     header_row, header = rows[0]
     names = [h.strip().lower() for h in header]
     missing = [c for c in COLUMNS if c not in names]
@@ -143,10 +162,12 @@ def _file_column(header: list[str]) -> str:
 
 
 def gradebook_student_id(row: dict, header: list[str]) -> str:
-    """The student id of a gradebook row: its ``student_id`` column when the gradebook has one
-    and it is filled in, else the file's name without folder and extension."""
-    sid = (row.get("student_id") or "").strip() if "student_id" in header else ""
-    return sid or PurePosixPath(row.get(_file_column(header)) or "").stem
+    """The student id of a gradebook row: its ``student_id`` column. A row without a saved id
+    has none ("" : reported as such, never matched by its file name, which could be anyone's
+    id). Only an old gradebook without a ``student_id`` column falls back to the file's name."""
+    if "student_id" in header:
+        return str(row.get("student_id") or "").strip()
+    return PurePosixPath(row.get(_file_column(header)) or "").stem
 
 
 @dataclass

@@ -33,10 +33,11 @@ from pathlib import Path
 
 from .questions import AUTO_CHECKED, BankError, jsonable, load_bank
 
-__all__ = ["course_home", "store_path", "load_store", "record_answer", "last_answer", "last_entry", "summary",
+__all__ = ["course_home", "store_path", "load_all", "load_store", "last_student", "students", "record_answer", "last_answer", "last_entry", "summary",
            "question_places", "to_do", "progress", "ProgressReport", "StoreRecoveredWarning"]
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # 2: answers per student id (1: one set for the whole account)
+STUDENT_ID_KEY = "student_id"  # helpers.records.STUDENT_ID (records imports widgets' modules, not this)
 HISTORY = 5  # last answers kept per question
 MAX_ATTEMPTS = 10 ** 9
 
@@ -113,28 +114,79 @@ def _locked(path: Path, *, required: bool = True):
 
 
 def _empty() -> dict:
-    return {"format": STORE_FORMAT, "questions": {}}
+    return {"format": STORE_FORMAT, "students": {}}
 
 
-def _read(path: Path) -> tuple[dict, str]:
-    """(store, notice). An unreadable file is moved aside and an empty store returned; a
-    readable one with damaged entries is copied aside and returned repaired."""
+def _read(path: Path) -> tuple[dict, str, bytes | None]:
+    """(store, notice, the old file's bytes if it was written by an older version).
+
+    An unreadable file is moved aside and an empty store returned; a readable one with
+    damaged entries is copied aside and returned repaired; a format-1 store (one set of
+    answers for the whole account) is returned split per student (see _migrate)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return _empty(), ""
+        return _empty(), "", None
     except IsADirectoryError:
-        return _empty(), _move_aside(path)
+        return _empty(), _move_aside(path), None
     try:
         data = json.loads(raw.decode("utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("questions"), dict):
+        if not isinstance(data, dict):
+            raise ValueError("not a progress store")
+        if isinstance(data.get("questions"), dict) and not isinstance(data.get("students"), dict):
+            old = _repair_questions(data["questions"])
+            return _migrate(old), "", raw
+        if not isinstance(data.get("students"), dict):
             raise ValueError("not a progress store")
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return _empty(), _move_aside(path)
+        return _empty(), _move_aside(path), None
     repaired = _repair(data)
     if repaired == data:
-        return data, ""
-    return repaired, _move_aside(path, copy=raw)
+        return data, "", None
+    return repaired, _move_aside(path, copy=raw), None
+
+
+def _migrate(questions: dict) -> dict:
+    """A format-1 store split per student: assignment answers go to the student id it holds,
+    lesson answers to nobody ("", what a lesson uses before any id is given).
+
+    Why: the old store mixed everyone on a shared login; the id it last saved is the best owner
+    for the graded answers, and keeping them under an id means nobody else sees them until
+    that id is confirmed. Nothing is dropped (the old file is also kept as a copy)."""
+    from .questions import assignment_of
+
+    owner = questions.get(STUDENT_ID_KEY, {}).get("last_answer")
+    owner = " ".join(owner.split())[:64] if isinstance(owner, str) else ""
+    students: dict = {}
+    for qid, entry in questions.items():
+        graded = qid == STUDENT_ID_KEY or assignment_of(qid)
+        students.setdefault(owner if graded else "", {"questions": {}})["questions"][qid] = entry
+    store = {"format": STORE_FORMAT, "students": students}
+    if owner:
+        store["last_student"] = owner
+    return store
+
+
+def _keep_old(path: Path, raw: bytes) -> None:
+    """Keep a store written by an older version as progress.json.format-1 before replacing it."""
+    n, aside = 1, path.with_name(path.name + ".format-1")
+    while os.path.lexists(aside):
+        n += 1
+        aside = path.with_name(f"{path.name}.format-1-{n}")
+    aside.write_bytes(raw)
+
+
+def _bucket(data: dict, student: str) -> dict:
+    """The questions of one student in a store (created empty if missing)."""
+    return data["students"].setdefault(student, {"questions": {}})["questions"]
+
+
+def _student(student) -> str:
+    if student is None:
+        from .identity import current
+
+        return current()
+    return student if isinstance(student, str) else ""
 
 
 def _sound_int(value) -> bool:
@@ -142,13 +194,25 @@ def _sound_int(value) -> bool:
 
 
 def _repair(data: dict) -> dict:
-    """The store with every damaged entry dropped and every damaged field of an entry reset.
+    """The store with every damaged entry dropped and every damaged field of an entry reset."""
+    students = {}
+    for student, bucket in data["students"].items():
+        if isinstance(bucket, dict) and isinstance(bucket.get("questions"), dict):
+            students[student] = {**bucket, "questions": _repair_questions(bucket["questions"])}
+    fixed = {**data, "format": STORE_FORMAT, "students": students}
+    if not isinstance(fixed.get("last_student", ""), str):
+        del fixed["last_student"]
+    return fixed
+
+
+def _repair_questions(entries: dict) -> dict:
+    """One student's entries, each damaged one dropped and each damaged field reset.
 
     Each field is what record_answer() writes; anything else (a count that is text, NaN or
     negative, a history that is not a list of pairs) would break the next save or progress().
     """
     questions = {}
-    for qid, entry in data["questions"].items():
+    for qid, entry in entries.items():
         if not isinstance(entry, dict) or not _sound_int(entry.get("attempts", 0)):
             continue
         fixed = dict(entry)
@@ -165,7 +229,7 @@ def _repair(data: dict) -> dict:
         if not _finite(fixed.get("last_answer")):
             fixed["last_answer"] = None
         questions[qid] = fixed
-    return {**data, "format": data.get("format", STORE_FORMAT), "questions": questions}
+    return questions
 
 
 def _finite(value, depth: int = 0) -> bool:
@@ -245,8 +309,8 @@ def _clean_stale(target: Path, *, all_of_them: bool) -> None:
         return
 
 
-def load_store() -> dict:
-    """The whole store ({"format", "questions": {id: entry}}); recovers a damaged file.
+def load_all() -> dict:
+    """The whole store ({"format", "students": {id: {"questions": ...}}, "last_student"}).
 
     Never raises for the file's contents; an OSError is raised only when the store exists
     but cannot be read at all (no permission), and progress() reports that.
@@ -255,45 +319,90 @@ def load_store() -> dict:
     if not os.path.lexists(path):
         return _empty()
     with _locked(path, required=False) as locked:
-        data, notice = _read(path)
+        data, notice, _old = _read(path)
         if notice and locked:
             with contextlib.suppress(OSError):
                 _write(path, data)
     return data
 
 
-def last_answer(question_id: str):
+def load_store(student: str | None = None) -> dict:
+    """One student's part of the store, {"format", "questions": {id: entry}}: by default the
+    student of this kernel (helpers.identity), or nobody's work when no id is confirmed."""
+    data = load_all()
+    entries = data["students"].get(_student(student), {}).get("questions", {})
+    return {"format": data["format"], "questions": entries}
+
+
+def last_student() -> str:
+    """The id last saved on this account, to ask "Are you ...?" (never to fill in silently)."""
+    try:
+        value = load_all().get("last_student", "")
+    except OSError:
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def students() -> list[str]:
+    """The student ids that have answers in this progress file."""
+    try:
+        return sorted(s for s in load_all()["students"] if s)
+    except OSError:
+        return []
+
+
+def last_answer(question_id: str, student: str | None = None):
     """The last recorded raw answer to a question, or None."""
-    return last_entry(question_id)[0]
+    return last_entry(question_id, student)[0]
 
 
-def last_entry(question_id: str) -> tuple:
+def last_entry(question_id: str, student: str | None = None) -> tuple:
     """(last recorded raw answer or None, number of attempts recorded) for one question.
 
-    The entry passes the same checks as a save (_repair), so a damaged one (a count that is
-    text, an answer with NaN inside) is not restored; the file itself is left for the next
-    save to repair and copy aside."""
+    Only the given student's answers (by default this kernel's student) are looked at; an
+    answer to a graded assignment is never given to nobody. The entry passes the same
+    checks as a save, so a damaged one is not restored."""
+    from .questions import assignment_of
+
+    student = _student(student)
+    if not student and assignment_of(question_id):
+        return None, 0
     path = store_path()
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("questions"), dict):
-            return None, 0
-        entry = _repair(data)["questions"][question_id]
+        data, _notice, _old = _read_only(path)
+        entry = data["students"][student]["questions"][question_id]
         return entry.get("last_answer"), entry.get("attempts", 0)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None, 0
 
 
-def record_answer(question_id: str, answer, result) -> str:
-    """Add one checked answer to the store. Returns a notice if the store had to be recovered."""
+def _read_only(path: Path) -> tuple:
+    """The store as _read gives it, without moving or copying anything (for lookups)."""
+    data = json.loads(path.read_bytes().decode("utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("not a progress store")
+    if isinstance(data.get("questions"), dict) and not isinstance(data.get("students"), dict):
+        return _migrate(_repair_questions(data["questions"])), "", None
+    if not isinstance(data.get("students"), dict):
+        raise ValueError("not a progress store")
+    return _repair(data), "", None
+
+
+def record_answer(question_id: str, answer, result, student: str | None = None) -> str:
+    """Add one checked answer to the store, under the given student (by default this kernel's).
+    Returns a notice if the store had to be recovered."""
     path = store_path()
+    student = _student(student)
     try:
         notebook = load_bank()["questions"][question_id].get("notebook")
     except (BankError, KeyError, AttributeError):
         notebook = None
     with _locked(path) as locked:
-        data, notice = _read(path)
-        entry = data["questions"].get(question_id, {})
+        data, notice, old = _read(path)
+        if old is not None:
+            _keep_old(path, old)
+        questions = _bucket(data, student)
+        entry = questions.get(question_id, {})
         answer = jsonable(answer)
         history = entry.get("history", [])[-(HISTORY - 1):]
         entry = {
@@ -305,7 +414,9 @@ def record_answer(question_id: str, answer, result) -> str:
         }
         if result.word_count is not None:
             entry["word_count"] = result.word_count
-        data["questions"][question_id] = entry
+        questions[question_id] = entry
+        if question_id == STUDENT_ID_KEY and isinstance(answer, str):
+            data["last_student"] = answer
         data["format"] = STORE_FORMAT
         _write(path, data, locked=locked)
     return notice
@@ -316,7 +427,11 @@ def record_answer(question_id: str, answer, result) -> str:
 
 
 def summary(notebook: str | None = None):
-    """A DataFrame: one row per notebook with questions, answered, correct, auto_checked."""
+    """A DataFrame: one row per notebook with questions, answered, correct, auto_checked.
+
+    An on-submit question (a graded assignment) is never counted as right or wrong here: no
+    key is on the student's computer, and the teacher marks it after the hand-in; its answers
+    count in ``answered`` and ``teacher_marks`` says how many questions are of that kind."""
     import pandas as pd
 
     bank = load_bank()["questions"]
@@ -327,15 +442,17 @@ def summary(notebook: str | None = None):
         if not name or (notebook is not None and name != notebook):
             continue
         row = rows.setdefault(name, {"notebook": name, "questions": 0, "answered": 0, "correct": 0,
-                                     "auto_checked": 0})
+                                     "auto_checked": 0, "teacher_marks": 0})
         row["questions"] += 1
-        auto = q.get("type") in AUTO_CHECKED
+        on_submit = q.get("mode") == "on-submit"
+        row["teacher_marks"] += on_submit
+        auto = q.get("type") in AUTO_CHECKED and not on_submit
         row["auto_checked"] += auto
         entry = store.get(qid)
         if isinstance(entry, dict) and entry.get("attempts", 0) > 0:
             row["answered"] += 1
             row["correct"] += bool(auto and entry.get("correct") is True)
-    columns = ["notebook", "questions", "answered", "correct", "auto_checked"]
+    columns = ["notebook", "questions", "answered", "correct", "auto_checked", "teacher_marks"]
     frame = pd.DataFrame(list(rows.values()), columns=columns)
     for column in columns[1:]:
         frame[column] = frame[column].astype("int64")
@@ -407,6 +524,8 @@ def to_do(notebook: str | None = None):
         answered = isinstance(entry, dict) and int(entry.get("attempts", 0) or 0) > 0
         if not answered:
             status = "not answered"
+        elif q.get("mode") == "on-submit":
+            continue  # recorded; the teacher marks it
         elif q.get("type") in AUTO_CHECKED and entry.get("correct") is not True:
             status = "not yet right"
         else:
@@ -442,6 +561,14 @@ class ProgressReport:
                 untouched.append(name)
         return listed, untouched
 
+    def _marked_later(self) -> list[str]:
+        """One line per started assignment: its answers are recorded, not judged here."""
+        if "teacher_marks" not in self.table:
+            return []
+        return [f"{name}: {row.answered} of {row.questions} answered - recorded; your teacher marks it."
+                for name, row in zip(self.table.index, self.table.itertuples())
+                if row.teacher_marks and row.answered]
+
     def _todo_text(self) -> str:
         listed, untouched = self._todo_groups()
         lines = []
@@ -453,6 +580,7 @@ class ProgressReport:
                 lines.append(f"  {row.question}: {row.status} ({where}{section})")
         if untouched:
             lines.append("Not started: " + ", ".join(untouched))
+        lines += self._marked_later()
         if not lines:
             lines.append("Nothing left to do: every question is answered, and every checked answer is right.")
         return "\n".join(lines)
@@ -474,6 +602,7 @@ class ProgressReport:
             parts.append(f"<p>Still to do in <strong>{escape(name)}</strong>:</p><ul>{''.join(items)}</ul>")
         if untouched:
             parts.append("<p>Not started: " + escape(", ".join(untouched)) + "</p>")
+        parts += [f"<p>{escape(line)}</p>" for line in self._marked_later()]
         if not parts:
             parts.append("<p>Nothing left to do: every question is answered, and every checked answer is right.</p>")
         return "".join(parts)
@@ -541,7 +670,7 @@ def progress(notebook: str | None = None) -> ProgressReport:
     except Exception as err:  # noqa: BLE001 - a lesson must never stop on its progress report
         import pandas as pd
 
-        empty = pd.DataFrame(columns=["questions", "answered", "correct", "auto_checked"])
+        empty = pd.DataFrame(columns=["questions", "answered", "correct", "auto_checked", "teacher_marks"])
         return ProgressReport(empty, note=(
             f"your progress could not be read ({type(err).__name__}: {str(err)[:200]}). Your answers are "
             f"still saved in the notebooks where you gave them; if this persists, set COURSE_HOME to a "

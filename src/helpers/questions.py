@@ -15,7 +15,8 @@ import json
 import math
 import numbers
 import os
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,9 @@ VERDICTS = {"correct": "Correct", "incorrect": "Not yet", "invalid": "Check your
 # check(id, ...) in a your-turn cell whose blank is still there: not an attempt, no record.
 BLANK_MESSAGE = ("the `...` is still in the cell. Replace it with your own code, run the cell again, "
                  "and this line will tell you whether your value is right.")
+# The same for an on-submit question, which never says right or wrong before marking.
+BLANK_MESSAGE_ON_SUBMIT = ("the `...` is still in the cell. Replace it with your own code and run the cell "
+                           "again: your value is then recorded, and your teacher marks it after you hand in.")
 
 
 class BankError(ValueError):
@@ -178,6 +182,22 @@ _DISPLAY_FIELDS = {
 def record_only(q: dict) -> bool:
     """True for an on-submit question compiled without its key: answers are recorded, not checked."""
     return q.get("mode") == "on-submit" and "salt" not in q
+
+
+_ASSIGNMENT_NOTEBOOK = re.compile(r"(a\d+)_")
+
+
+def assignment_of(qid) -> str:
+    """The assignment a question belongs to ("a3" for a3.days, asked in a3_*), or "" for a lesson's.
+
+    Why: graded work is kept apart per student id and is never restored from a progress file
+    to somebody who has not said who they are; lesson questions are practice."""
+    try:
+        notebook = load_bank()["questions"][qid].get("notebook") or ""
+    except (BankError, KeyError, TypeError, AttributeError):
+        return ""
+    match = _ASSIGNMENT_NOTEBOOK.match(notebook) if isinstance(notebook, str) else None
+    return match.group(1) if match and isinstance(qid, str) and qid.startswith(match.group(1) + ".") else ""
 
 
 def question(qid: str) -> dict:
@@ -338,7 +358,8 @@ def evaluate(question_id, answer, *, entry: dict | None = None) -> Result:
     except BankError as err:
         return _result(qid, "error", str(err))
     if answer is Ellipsis:  # a your-turn cell run before the student filled in its blank
-        return _result(qid, "invalid", BLANK_MESSAGE, q=q, verdict="Not yet")
+        message = BLANK_MESSAGE_ON_SUBMIT if q.get("mode") == "on-submit" else BLANK_MESSAGE
+        return _result(qid, "invalid", message, q=q, verdict="Not yet")
     try:
         return _CHECKERS[q["type"]](qid, q, answer)
     except BankError as err:
@@ -529,22 +550,41 @@ def _check_match(qid, q, answer) -> Result:
                    fraction=right / len(lefts))
 
 
+def _shown_number(number: Decimal, q: dict) -> str:
+    """The number as feedback shows it: to the question's precision (the decimal places of its
+    tolerance), not the float a computation happened to produce (4.322766570605188)."""
+    if not number.is_finite() or number == number.to_integral_value():
+        return format_number(number)
+    try:
+        tolerance = Decimal(str(q.get("tolerance", "0")))
+    except (InvalidOperation, ValueError):
+        tolerance = Decimal(0)
+    if tolerance > 0:
+        places = max(0, -tolerance.normalize().as_tuple().exponent)
+    else:
+        places = 2 if abs(number) >= 1 else 4
+    return format_number(round(number, min(places, 6)))
+
+
 def _check_numeric(qid, q, answer) -> Result:
     unit = str(q.get("unit", ""))
     number, problem = to_decimal(answer, unit)
     if problem:
         return _invalid(qid, q, problem)
     if record_only(q):
-        # shown to 4 decimal places at most (58.333333333333336 reads as 58.3333); kept in full
-        rounded = number if number == number.to_integral_value() else round(number, 4)
-        shown = format_number(rounded) + (f" {unit}" if unit and unit != "%" else unit)
-        return _recorded(qid, q, shown, float(number) if abs(number) < Decimal("1e300") else str(number))
+        # shown to 2 decimal places (4 below 1); the record keeps the number in full
+        shown = _shown_number(number, q) + (f" {unit}" if unit and unit != "%" else unit)
+        result = _recorded(qid, q, shown, float(number) if abs(number) < Decimal("1e300") else str(number))
+        if unit == "%" and 0 < abs(number) <= 1 and number != number.to_integral_value():
+            result = replace(result, message=result.message + f" Note: a percentage is asked, and {shown} is less than one per cent. If you "
+                               f"computed a fraction (a share of 1), multiply it by 100 and check again.")
+        return result
     try:
         step = Decimal(str(q["step"]))
     except (InvalidOperation, ValueError):
         raise BankError(f"Question {qid!r}: the bank's 'step' is not a number. Run `course build-bank`.") from None
     form = bucket(number, step)
-    shown = format_number(number) + (f" {unit}" if unit and unit != "%" else unit)
+    shown = _shown_number(number, q) + (f" {unit}" if unit and unit != "%" else unit)
     feedback = ""
     check = salted_hash(q["salt"], "check", form)
     for mistake in q.get("mistakes", []):

@@ -153,7 +153,16 @@ def _write_settings(folder: Path) -> None:
 @pytest.fixture(scope="session")
 def lab(course_root, tmp_path_factory):
     """JupyterLab on 127.0.0.1, a free port and a random token, stopped after the session."""
-    state = tmp_path_factory.mktemp("lab-state")
+    server = start_lab(course_root, tmp_path_factory.mktemp("lab-state"))
+    try:
+        yield server
+    finally:
+        _stop(server)
+
+
+def start_lab(course_root: Path, state: Path) -> Lab:
+    """Start JupyterLab on ``course_root`` (as `make lab` does, rooted at the course folder) with
+    its own empty progress store under ``state``; the caller stops it with stop_lab()."""
     _write_settings(state / "settings")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "COURSE_", "JPY_"))}
     env.update({
@@ -200,10 +209,11 @@ def lab(course_root, tmp_path_factory):
         break
     else:
         pytest.fail("JupyterLab found no free port in three tries.", pytrace=False)
-    try:
-        yield server
-    finally:
-        _stop(server)
+    return server
+
+
+def stop_lab(server: Lab) -> None:
+    _stop(server)
 
 
 def _stop(server: Lab) -> None:

@@ -96,7 +96,9 @@ def test_exercise_answered_in_the_browser_gets_the_expected_grade(page, lab, que
     assert row["errors"] == ""
     assert (row["student_id"], row["file"], row["assignment"]) == ("anna-17", "anna-submission.ipynb", assignment)
     assert float(row["score"]) == points[typed]
-    assert float(row["max_score"]) == sum(points.values())
+    full = sum(float(e.get("points", 1)) for q, e in question_bank.items() if q.startswith(assignment + "."))
+    assert float(row["auto"]) == points[typed]
+    assert float(row["max_score"]) == full        # the full points: the essay, marked by the teacher, too
     assert float(row[typed]) == points[typed]
     assert float(row[choice]) == 0
     assert all(row[q] == "" for q in points if q not in (typed, choice)), row

@@ -92,8 +92,11 @@ def test_checked_answer_is_in_the_saved_notebook(page, lab, question_bank):
     assert records[0]["question"] == qid
     assert records[0]["attempt"] == 1
     assert float(records[0]["answer"]) == float(entry["answer"])
-    texts = ["".join(o["data"].get("text/plain", "")) for o in ask_cell["outputs"] if "data" in o]
-    assert any(f"Answer record for {qid}: attempt 1" in t for t in texts), texts
+    # kept for the grader and findable, but not printed as a line under the question
+    texts = ["".join(o["data"].get("text/html", "")) for o in ask_cell["outputs"] if "data" in o]
+    assert any(f"Answer record for {qid}: attempt 1" in t and " hidden>" in t for t in texts), texts
+    record = question.locator(".course-answer-record")
+    expect(record).to_be_hidden()
 
 
 def progress_row(notebook, cell, name: str) -> dict:

@@ -61,7 +61,7 @@ def test_rows_resting_on_web_sources_alone_are_labelled_exhibits(name):
     assert not unlabelled, (
         f"{name}: rows resting on web sources alone: {', '.join(unlabelled)}. Cite a primary, "
         "scholarly or reference source, make the row a rival value in a disputed claim, or "
-        "open its note with 'Web source only'.")
+        "open its note with 'Web source only'; then run `course data-docs` if the table's docs changed.")
 
 
 @pytest.mark.parametrize("question", GRADED, ids=[q["id"] for q in GRADED])
@@ -71,8 +71,13 @@ def test_graded_answers_rest_on_a_primary_scholarly_or_reference_source(question
     if not ids or any(tier in STRONG_TIERS for tier in tiers):
         return  # reasoning about the course's own tables, or at least one strong source
     marker = EXHIBIT_QUESTIONS.get(question["id"])
-    assert marker, f"{question['id']} is graded on web sources alone: {ids}"
-    assert marker in question["prompt"], f"{question['id']} must say what its web source is"
+    assert marker, (f"{question['id']} is graded on web sources alone: {ids}. Add a primary, scholarly or "
+                    "reference source to its source_ids in solutions/question-bank/*.yaml (the tier column of "
+                    "datasets/sources.csv says which is which), or, if the web text itself is what the question "
+                    "studies, list the question in EXHIBIT_QUESTIONS in tests/data/test_tiers.py with what its "
+                    "prompt must name; then run `course build-bank` (MAINTAINING.md, \"Adding a question\").")
+    assert marker in question["prompt"], (f"{question['id']} must say what its web source is: its prompt must "
+                                          f"name {marker!r} (EXHIBIT_QUESTIONS in tests/data/test_tiers.py)")
 
 
 def test_the_reconstructed_1913_wage_is_never_graded_and_says_so():

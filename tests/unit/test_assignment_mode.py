@@ -144,6 +144,12 @@ class Screen:
 
 @pytest.fixture
 def screen(monkeypatch):
+    from helpers import identity
+
+    monkeypatch.setattr(identity, "_current", "s001")  # graded work belongs to a student id
+    monkeypatch.setattr(widgets, "_SESSION", {})
+    monkeypatch.setattr(widgets, "_HINTS", {})
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     recorder = Screen()
     monkeypatch.setattr(widgets, "_show", recorder.show)
     monkeypatch.setattr(widgets, "_publish", recorder.publish)
@@ -225,7 +231,8 @@ def test_the_grader_scores_on_submit_answers_from_the_yaml(use_course, tmp_path)
     out = tmp_path / "gradebook.csv"
     assert grading.main([str(path.parent), "--out", str(out)]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert lines[1].startswith("s-9,s.ipynb,a0,3,5,1,0,1,1,,1,3,1,2,")
+    # auto 3, no marks, score 3 of the full 8 (5 auto-checked, the essay's 3); points; to_mark; attempts
+    assert lines[1].startswith("s-9,s.ipynb,a0,3,,3,8,1,0,1,1,,,,1,3,1,2,")
 
 
 def test_without_the_yaml_on_submit_answers_are_not_scored_but_named(use_course, tmp_path, monkeypatch):
@@ -253,7 +260,7 @@ def test_exercise_header_says_how_the_assignment_is_marked(tmp_path):
 def test_a_recorded_number_is_shown_rounded_and_kept_in_full(use_course):
     use_course(feedback="on-submit")
     result = evaluate("a0.total", 4321.123456789)
-    assert "4321.1235 items recorded" in result.message and result.normalized == 4321.123456789
+    assert "4321.12 items recorded" in result.message and result.normalized == 4321.123456789
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "exercises").glob("*.ipynb")), ids=lambda p: p.stem)

@@ -258,3 +258,33 @@ def test_return_refuses_an_empty_or_missing_feedback_folder(homes, tmp_path):
         G.give_back(tmp_path, homes, "a3")
     with pytest.raises(CourseError, match="not a folder"):
         G.give_back(tmp_path / "nope", homes, "a3")
+
+
+def test_a_late_penalty_is_taken_off_the_whole_grade_in_gradebook_and_feedback(tmp_path, capsys):
+    """The penalty applies to auto-marked points and the teacher's marks alike, and the student's
+    feedback page says so: one total everywhere."""
+    from course import marks
+
+    homes = tmp_path / "home"
+    due = int(time.time()) - 3 * 86400
+    solved = next((ROOT / "solutions").glob("a3_*.ipynb"))       # every answer given: a real score
+    target = homes / "bob" / PULLED / "exercises" / EXERCISE.name
+    target.parent.mkdir(parents=True)
+    target.write_bytes(solved.read_bytes())
+    os.utime(target, (due + 3600, due + 3600))                   # one started day late
+    out = tmp_path / "handed-in"
+    due_iso = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(due))
+    assert run("collect", "--homes", str(homes), "--assignment", "a3", "--out", str(out),
+               "--due", due_iso, "--late-penalty", "10%/day") == 0
+    book = tmp_path / "gradebook.csv"
+    assert run("grade", str(out), "--out", str(book)) == 0
+    essay = next(csv.DictReader(book.open(encoding="utf-8")))["to_mark"].split()[0]
+    marks.write_mark(tmp_path / "marks.csv", "bob.ipynb", "bob", essay, 1, "clear")
+    assert run("grade", str(out), "--out", str(book), "--marks", str(tmp_path / "marks.csv"), "--force") == 0
+    row = next(csv.DictReader(book.open(encoding="utf-8")))
+    auto, manual = float(row["auto"]), float(row["manual"])
+    assert auto > 0 and manual == 1 and row["late_penalty"] == "10%"
+    assert float(row["score"]) == pytest.approx((auto + manual) * 0.9, abs=0.01)
+    assert run("feedback", str(out), "--out", str(tmp_path / "fb"), "--marks", str(tmp_path / "marks.csv")) == 0
+    page = (tmp_path / "fb" / "bob.html").read_text(encoding="utf-8")
+    assert "Late penalty" in page and "10% of the total" in page

@@ -253,7 +253,9 @@ def test_bad_files_get_error_rows_and_grading_continues(bank, tmp_path):
                   "cell 3: the answer record for a0.rows has no answer field", "cell 4: its outputs are damaged"):
         assert words in malformed
     by_name = {r["file"]: r for r in rows}
-    assert (by_name["a_good.ipynb"]["score"], by_name["a_good.ipynb"]["max_score"]) == ("5", "5")
+    # max_score is the assignment's full points: 5 auto-checked and the essay's 3, marked by the teacher
+    assert [by_name["a_good.ipynb"][c] for c in ("auto", "manual", "score", "max_score", "to_mark")] == [
+        "5", "", "5", "8", "a0.reflect"]
     # the malformed file still counts its good records (the one in the broken cell is lost)
     assert by_name["group b/h_malformed.ipynb"]["score"] == "4"
     assert by_name["i_oversize.ipynb"]["score"] == "" and by_name["i_oversize.ipynb"]["assignment"] == ""
@@ -288,10 +290,11 @@ def test_gradebook_and_reflections_csv(bank, tmp_path):
     out = tmp_path / "gradebook.csv"
     assert grading.main([str(folder), "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8").splitlines() == [
-        "student_id,file,assignment,score,max_score,a0.total,a0.pick,a0.rows,a0.word,unanswered,"
-        "a0.total attempts,a0.pick attempts,a0.rows attempts,a0.word attempts,errors",
-        ",'=cmd.ipynb,a0,5,5,1,1,2,1,,1,1,1,1,",
-        "s-042,zoe.ipynb,a0,4,5,1,0,2,1,,3,1,1,1,",
+        "student_id,file,assignment,auto,manual,score,max_score,a0.total,a0.pick,a0.rows,a0.word,a0.reflect,"
+        "to_mark,unanswered,a0.total attempts,a0.pick attempts,a0.rows attempts,a0.word attempts,"
+        "a0.total hints,a0.pick hints,a0.rows hints,a0.word hints,errors",
+        ",'=cmd.ipynb,a0,5,,5,8,1,1,2,1,,a0.reflect,,1,1,1,1,0,0,0,0,",
+        "s-042,zoe.ipynb,a0,4,,4,8,1,0,2,1,,,,3,1,1,1,0,0,0,0,",
     ]
     rows = list(csv.DictReader((tmp_path / "gradebook_reflections.csv").open(encoding="utf-8")))
     assert [(r["student_id"], r["file"], r["question"], r["points"], r["words"]) for r in rows] == [

@@ -78,7 +78,27 @@ def graded(path: Path) -> dict:
     sub = grade_file(path, path.name)
     return {"student_id": sub.student_id, "score": sub.score, "max_score": sub.max_score, "points": sub.points,
             "attempts": sub.attempts, "reflections": sub.reflections, "unanswered": sub.unanswered,
-            "errors": sub.errors}
+            "errors": sub.errors, "answers": sub.answers}
+
+
+def widget_answers(nb) -> dict:
+    """What the widgets show after a run, printed by a last cell that reads them in the kernel."""
+    for cell in reversed(nb.cells):
+        if cell.get("id") == "read-widgets":
+            return json.loads(cell.outputs[0]["text"])
+    raise AssertionError("no read-widgets cell")
+
+
+READ_WIDGETS = nbformat.v4.new_code_cell(
+    "import json as _j\nfrom helpers import widgets as _w\n"
+    "print(_j.dumps({q: (w.box.value if q == 'student_id' else w.answer()) for q, w in _w._SHOWN.items()},"
+    " sort_keys=True))", id="read-widgets", metadata={"tags": [ACTION]})
+
+
+def with_reader(nb):
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    nb.cells.append(READ_WIDGETS)
+    return nb
 
 
 @pytest.fixture
@@ -96,6 +116,7 @@ def test_restart_and_run_all_keeps_every_answer(solution, assignment_bank, tmp_p
     else:
         monkeypatch.delenv("COURSE_QUESTION_BANK", raising=False)
     monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "first" / solution.name))
     answered = save(run(answered_exercise(solution, "s-1024"), solution.parent), tmp_path / "first" / solution.name)
     before = graded(answered)
     assert before["student_id"] == "s-1024" and before["errors"] == [] and before["unanswered"] == []
@@ -107,8 +128,96 @@ def test_restart_and_run_all_keeps_every_answer(solution, assignment_bank, tmp_p
     assert graded(rerun) == before
 
 
+@pytest.mark.parametrize("solution", [
+    pytest.param(FIXTURE, id="fixture-a0"),
+    pytest.param(ROOT / "solutions" / "a3_workers_opposition.ipynb", id="a3"),
+])
+def test_another_computer_restores_every_answer_from_the_notebook(solution, assignment_bank, tmp_path, monkeypatch):
+    """Another laptop, Binder, a lab PC: the store is empty, the saved notebook is all there is."""
+    if solution == FIXTURE:
+        monkeypatch.setenv("COURSE_QUESTION_BANK", str(assignment_bank))
+    else:
+        monkeypatch.delenv("COURSE_QUESTION_BANK", raising=False)
+    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
+    path = tmp_path / "first" / solution.name
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    first = run(with_reader(answered_exercise(solution, "s-1024")), solution.parent)
+    answered = save(first, path)
+    before = graded(answered)
+    assert before["score"] == before["max_score"] > 0 and before["student_id"] == "s-1024"
+
+    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "elsewhere"))  # nothing in this store
+    again = run(with_reader(nbformat.read(answered, as_version=4)), solution.parent)
+    assert widget_answers(again) == widget_answers(first)  # the widgets, the essay and the id come back
+    rerun = save(again, tmp_path / "again" / solution.name)
+    assert graded(rerun) == before
+    # and they are recorded in the new computer's store, for the student who owns them
+    store = json.loads((tmp_path / "elsewhere" / "progress.json").read_text(encoding="utf-8"))
+    assert set(store["students"]) <= {"s-1024", ""} and store["students"]["s-1024"]["questions"]
+
+
+def test_shared_login_b_hands_in_none_of_a_s_answers(fixture_assignment, tmp_path, monkeypatch):
+    """One account, two students: B opens a blank copy after A finished; B's hand-in is B's alone."""
+    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "shared"))
+    a_path = tmp_path / "a" / FIXTURE.name
+    monkeypatch.setenv("JPY_SESSION_NAME", str(a_path))
+    a = graded(save(run(answered_exercise(FIXTURE, "s-A"), FIXTURE.parent), a_path))
+    assert a["student_id"] == "s-A" and len(a["answers"]) == 5
+
+    b_path = tmp_path / "b" / FIXTURE.name
+    blank = exercise_notebook(json.loads(FIXTURE.read_text(encoding="utf-8")), FIXTURE.name)
+    save(blank, b_path)  # B's blank copy, saved once as JupyterLab does on opening
+    monkeypatch.setenv("JPY_SESSION_NAME", str(b_path))
+    cells = list(blank.cells)
+    offer = _action('_id = _w._SHOWN["student_id"]\nprint(_id.box.value == "", "Are you s-A?" in _id.feedback.value)')
+    cells.insert(1, offer)
+    pick = next(i for i, c in enumerate(cells) if 'ask("a0.pick")' in c.source)
+    cells.insert(pick + 1, _action('print(_w._SHOWN["a0.pick"].answer())'))
+    cells.insert(pick + 2, _action('_w._SHOWN["student_id"].box.value = "s-B"\n_w._SHOWN["student_id"].save_button.click()\n'
+                                   '_q = _w._SHOWN["a0.pick"]\n_q.set_answer("gamma")\n_q.check_button.click()'))
+    blank.cells = cells
+    ran = run(blank, FIXTURE.parent)
+    assert ran.cells[1].outputs[0]["text"] == "True True\n"  # A's id is asked about, not filled in
+    assert ran.cells[pick + 1].outputs[0]["text"] == "None\n"  # A's answer is not shown to B
+    b = graded(save(ran, b_path))
+    assert b["student_id"] == "s-B" and b["answers"] == {"a0.pick": "gamma"}
+    handed = b_path.parent / "hand-in" / "a0-s-B.ipynb"
+    assert graded(handed)["answers"] == {"a0.pick": "gamma"}
+    assert graded(handed)["student_id"] == "s-B"
+    store = json.loads((tmp_path / "shared" / "progress.json").read_text(encoding="utf-8"))
+    assert store["students"]["s-A"]["questions"]["a0.pick"]["last_answer"] != "gamma"  # A's answers untouched
+    assert "a0.reflect" not in store["students"]["s-B"]["questions"]
+
+
+def test_hand_in_writes_the_same_grades_as_the_saved_notebook(fixture_assignment, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
+    path = tmp_path / "work" / FIXTURE.name
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    nb = answered_exercise(FIXTURE, "s 9/x")
+    save(nb, path)  # the saved copy holds no answers yet: the student never pressed Ctrl+S
+    ran = run(nb, FIXTURE.parent)
+    handed = path.parent / "hand-in" / "a0-s_9_x.ipynb"
+    assert "Written: hand-in/a0-s_9_x.ipynb" in ran.cells[-1].outputs[0]["data"]["text/plain"]
+    assert graded(handed) == graded(save(ran, tmp_path / "saved" / FIXTURE.name))
+    assert graded(handed)["score"] == graded(handed)["max_score"] > 0
+
+
+def test_hand_in_lists_what_is_missing_and_refuses_without_an_id(fixture_assignment, tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
+    path = tmp_path / "work" / FIXTURE.name
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    blank = exercise_notebook(json.loads(FIXTURE.read_text(encoding="utf-8")), FIXTURE.name)
+    save(blank, path)
+    text = run(blank, FIXTURE.parent).cells[-1].outputs[0]["data"]["text/plain"]
+    assert "Not answered yet (5 of 5): a0.total, a0.pick, a0.rows, a0.word, a0.reflect" in text
+    assert "No student id yet" in text and "Nothing was written" in text
+    assert not (path.parent / "hand-in").exists()
+
+
 def test_a_rerun_without_the_progress_store_is_reported_as_unanswered(fixture_assignment, tmp_path, monkeypatch):
-    """On another computer the answers cannot come back; the gradebook says which are missing."""
+    """Without the notebook's path (JPY_SESSION_NAME) and without the store the widget answers
+    cannot come back; the gradebook says which are missing."""
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
     answered = save(run(answered_exercise(FIXTURE, "s-7"), FIXTURE.parent), tmp_path / "first" / FIXTURE.name)
     monkeypatch.setenv("COURSE_HOME", str(tmp_path / "elsewhere"))

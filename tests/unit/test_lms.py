@@ -47,6 +47,18 @@ def grade(tmp_path, *extra):
     return grading.main([str(tmp_path / "in"), "--out", str(tmp_path / "gradebook.csv"), *extra])
 
 
+def mark_every_essay(tmp_path, points=2.0):
+    """The teacher marks every essay (a0's reflection, worth 3) in marks.csv, as `course mark` would."""
+    from course import marks
+
+    graded, _ = grading.grade_all(tmp_path / "in")
+    for sub in graded:
+        for qid, _worth, _words, text in sub.reflections:
+            if text:
+                marks.write_mark(tmp_path / "marks.csv", sub.path, sub.student_id, qid, points, "read")
+    return tmp_path / "marks.csv"
+
+
 def rows(path):
     with Path(path).open(encoding="utf-8", newline="") as handle:
         return list(csv.reader(handle))
@@ -63,18 +75,20 @@ def scores(tmp_path):
 
 def test_canvas_file_has_the_documented_layout(seminar):
     tmp_path, roster = seminar
-    assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas", "--canvas-id", "a0=48213") == 0
+    marks = mark_every_essay(tmp_path)
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas", "--canvas-id", "a0=48213",
+                 "--marks", str(marks)) == 0
     table = rows(tmp_path / "gradebook_canvas.csv")
     assert ",".join(table[0][:5]) == CANVAS_DOCUMENTED
     assert table[0][5:] == ["a0 (48213)"]
-    assert table[1] == ["    Points Possible", "", "", "", "", "5"]
+    assert table[1] == ["    Points Possible", "", "", "", "", "8"]   # 5 auto-checked + the essay's 3
     got = {row[0]: row for row in table[2:]}
-    assert list(got) == [f"Student, No{i}" for i in (1, 2, 3, 4, 5, 7)]   # roster order, every student
+    # roster order; no row (so the LMS keeps its grade) for two files (No2) or no file (No7)
+    assert list(got) == [f"Student, No{i}" for i in (1, 3, 4, 5)]
     by_id = scores(tmp_path)
     for i in (1, 3, 4, 5):
         assert got[f"Student, No{i}"] == [f"Student, No{i}", "", f"10{i}", "", f"Sec {i % 2}", by_id[f"s00{i}"][0]]
-    assert got["Student, No2"][5] == ""          # two files: no guessed score
-    assert got["Student, No7"][5] == ""          # no file
+    assert all(row[5] != "" for row in table[1:])   # never an empty cell
     assert (tmp_path / "gradebook_canvas.csv").read_bytes().count(b"\r\n") == len(table)
 
 
@@ -84,20 +98,26 @@ def test_canvas_without_an_id_makes_a_new_column(seminar, capsys):
     assert rows(tmp_path / "gradebook_canvas.csv")[0][5:] == ["a0"]
     out = capsys.readouterr().out
     assert "Canvas will create a new assignment" in out
-    assert "no file, empty cell: Student, No7" in out and "two files under one id, empty cell: Student, No2" in out
+    assert "left out, no file: Student, No7" in out and "left out, two files under one id: Student, No2" in out
+    assert "left out, work still to be marked (see to_mark in the gradebook): Student, No1" in out
+    waiting = {r["name"] for r in csv.DictReader((tmp_path / "gradebook.csv").open(encoding="utf-8")) if r["to_mark"]}
+    assert "Student, No1" in waiting
+    assert not waiting & {row[0] for row in rows(tmp_path / "gradebook_canvas.csv")}   # essays unmarked: no row
     assert "not in the file (id not on the roster): section-1/s006.ipynb" in out
 
 
 def test_moodle_file_has_an_identity_column_and_one_column_per_assignment(seminar):
     tmp_path, roster = seminar
+    mark_every_essay(tmp_path)   # marks.csv next to --out is read without --marks
     assert grade(tmp_path, "--roster", str(roster), "--lms", "moodle") == 0
     table = rows(tmp_path / "gradebook_moodle.csv")
     assert table[0] == ["Email address", "a0"]
     by_id = scores(tmp_path)
     assert table[1] == ["s1@example.edu", by_id["s001"][0]]
-    assert [r[0] for r in table[1:]] == [f"s{i}@example.edu" for i in (1, 2, 3, 4, 5, 7)]
+    assert [r[0] for r in table[1:]] == [f"s{i}@example.edu" for i in (1, 3, 4, 5)]
+    assert all(cell for row in table for cell in row)   # no empty cell: it would clear a Moodle grade
     assert grade(tmp_path, "--roster", str(roster), "--lms", "moodle", "--lms-key", "sis_id",
-                 "--lms-out", str(tmp_path / "m2.csv")) == 0
+                 "--lms-out", str(tmp_path / "m2.csv"), "--force") == 0
     assert rows(tmp_path / "m2.csv")[0] == ["ID number", "a0"]
     assert rows(tmp_path / "m2.csv")[1][0] == "101"
 
@@ -150,7 +170,7 @@ def test_a_bad_roster_names_file_and_row(seminar, capsys):
     assert "roster.csv, row 3: student_id 's1' is already used on row 2" in capsys.readouterr().err
 
 
-def test_an_assignment_with_no_hand_ins_gets_an_empty_column(seminar):
+def test_an_assignment_with_no_hand_ins_gets_a_column_and_no_rows(seminar):
     tmp_path, roster = seminar
     for path in (tmp_path / "in").rglob("*.ipynb"):
         path.unlink()
@@ -158,7 +178,7 @@ def test_an_assignment_with_no_hand_ins_gets_an_empty_column(seminar):
     assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas") == 2    # nothing graded, nothing named
     assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas", "--assignment", "a0") == 0
     table = rows(tmp_path / "gradebook_canvas.csv")
-    assert table[0][5:] == ["a0"] and all(row[5] == "" for row in table[1:])
+    assert table[0][5:] == ["a0"] and table[1][5] == "8" and table[2:] == []
 
 
 def test_the_title_comes_from_the_exercise_students_saw():
@@ -171,14 +191,57 @@ def test_two_assignments_two_columns_and_a_double_blanks_only_its_own(tmp_path):
     from course.roster import join, read_roster
 
     roster = tmp_path / "r.csv"
-    roster.write_text("student_id,name,email,sis_id,section\nu1,Ann,a@x,11,M\nu2,Bo,b@x,12,M\n", encoding="utf-8")
-    header = ["student_id", "file", "assignment", "score", "max_score", "errors"]
-    rows = [dict(zip(header, r)) for r in [("u1", "1.ipynb", "a1", "5", "6", ""), ("u1", "2.ipynb", "a3", "4", "6", ""),
-                                           ("u1", "3.ipynb", "a3", "6", "6", ""), ("u2", "4.ipynb", "a1", "2", "6", "")]]
+    roster.write_text("student_id,name,email,sis_id,section\nu1,Ann,a@x,11,M\nu2,Bo,b@x,12,M\n"
+                                    "u3,Cy,c@x,13,M\nu4,Di,d@x,14,M\n", encoding="utf-8")
+    header = ["student_id", "file", "assignment", "score", "max_score", "to_mark", "errors"]
+    rows = [dict(zip(header, r)) for r in [
+        ("u1", "1.ipynb", "a1", "5", "10", "", ""), ("u1", "2.ipynb", "a3", "4", "10", "", ""),
+        ("u1", "3.ipynb", "a3", "6", "10", "", ""), ("u2", "4.ipynb", "a1", "7", "10", "", ""),
+        ("u2", "5.ipynb", "a3", "8", "10", "", ""), ("u3", "6.ipynb", "a1", "6", "10", "a1.essay", ""),
+        ("u3", "7.ipynb", "a3", "6", "10", "", ""), ("u4", "8.ipynb", "a1", "3", "10", "", "")]]
     joined = join(header, rows, read_roster(roster))
     export = lms.build(joined, "moodle", ["a1", "a3"], titles={"a1": "A1", "a3": "A3"})
     assert export.header == ["Email address", "A1", "A3"]
-    assert export.rows == [["a@x", "5", ""], ["b@x", "2", ""]]
-    assert [s.student_id for s in export.ambiguous] == ["u1"] and export.no_file == []
+    assert export.rows == [["b@x", "7", "8"]]      # only the student whose every score is decided
+    assert [s.student_id for s in export.ambiguous] == ["u1"]
+    assert [s.student_id for s in export.to_mark] == ["u3"] and [s.student_id for s in export.no_file] == ["u4"]
     canvas = lms.build(joined, "canvas", ["a1", "a3"], titles={"a1": "A1", "a3": "A3"}, canvas_ids={"a3": "77"})
-    assert canvas.header[5:] == ["A1", "A3 (77)"] and canvas.rows[0][5:] == ["6", "6"]
+    assert canvas.header[5:] == ["A1", "A3 (77)"] and canvas.rows[0][5:] == [lms.full_points("a1"), lms.full_points("a3")]
+    assert canvas.rows[1] == ["Bo", "", "12", "", "M", "7", "8"]
+
+
+def test_a1_is_worth_its_full_ten_points():
+    """6 auto-checked points and the essay's 4: what Canvas must be told the assignment is out of."""
+    assert lms.full_points("a1") == "10"
+
+
+@pytest.mark.parametrize("value, column", [("=1+1", "sis_id"), ("@carol", "name"), ("-2+3@x.edu", "email")])
+def test_identity_cells_are_never_altered_but_refused_with_the_roster_row(tmp_path, value, column):
+    from course.roster import join, read_roster
+
+    values = {"student_id": "u1", "name": "Ann", "email": "a@x", "sis_id": "11", "section": "M", column: value}
+    roster = tmp_path / "r.csv"
+    roster.write_text("student_id,name,email,sis_id,section\n" + ",".join(values[c] for c in
+                      ("student_id", "name", "email", "sis_id", "section")) + "\n", encoding="utf-8")
+    header = ["student_id", "file", "assignment", "score", "max_score", "to_mark", "errors"]
+    joined = join(header, [dict(zip(header, ("u1", "1.ipynb", "a1", "7", "10", "", "")))], read_roster(roster))
+    lms_name, key = ("moodle", "email") if column == "email" else ("canvas", "email")
+    with pytest.raises(lms.LmsError, match=r"r\.csv, row 2: .*formula"):
+        lms.build(joined, lms_name, ["a1"], titles={"a1": "A1"}, key=key, roster=str(roster))
+    if column == "email":   # the other key works, and its cell is exactly the roster's
+        export = lms.build(joined, "moodle", ["a1"], titles={"a1": "A1"}, key="sis_id", roster=str(roster))
+        lms.write(export, tmp_path / "m.csv")
+        assert rows(tmp_path / "m.csv")[1] == ["11", "7"]
+
+
+def test_a_hand_in_relabelled_with_another_assignment_adds_no_column(seminar, capsys):
+    tmp_path, roster = seminar
+    relabelled = next((tmp_path / "in").rglob("s003.ipynb"))
+    nb = json.loads(relabelled.read_text(encoding="utf-8"))
+    nb["metadata"]["course"]["assignment"] = "start"
+    relabelled.write_text(json.dumps(nb), encoding="utf-8")
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas") == 2
+    assert "several assignments (a0, start)" in capsys.readouterr().err and not (tmp_path / "gradebook.csv").exists()
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas", "--assignment", "a0") == 0
+    assert rows(tmp_path / "gradebook_canvas.csv")[0][5:] == ["a0"]
+    assert "not in the file (another assignment): start" in capsys.readouterr().out

@@ -305,12 +305,38 @@ def test_salts_come_from_the_whole_question_not_its_id():
     assert question_salt(q["id"], q) != question_salt(q["id"], changed)
 
 
+def keyed_assignments(bank: dict) -> str:
+    """A sentence per assignment whose questions (ids aN.*) the bank compiled as instant, with
+    answer material, and how to fix it; "" when there is none."""
+    keyed: dict[str, list[str]] = {}
+    for qid, q in sorted(bank.items()):
+        if re.match(r"a\d+\.", qid) and q.get("mode") != "on-submit":
+            keyed.setdefault(q["notebook"], []).append(qid)
+    return " ".join(
+        f"{', '.join(ids)} {'is' if len(ids) == 1 else 'are'} compiled as instant questions, so src/helpers/question_bank.json gives "
+        "students their answer hashes and sealed explanations, which is wrong for a graded assignment. "
+        f'Fix: give solutions/{notebook}.ipynb the notebook metadata "course": {{"feedback": "on-submit"}} '
+        "(the bank reads the mode from there, not from the YAML), then run `course build-bank` and commit."
+        for notebook, ids in keyed.items())
+
+
+def test_a_keyed_assignment_is_reported_in_a_sentence():
+    bank = json.loads((PACKAGE / "question_bank.json").read_text(encoding="utf-8"))["questions"]
+    qid = next(qid for qid in bank if qid.startswith("a1."))
+    bank[qid] = {**bank[qid], "salt": "00"}
+    del bank[qid]["mode"]
+    message = keyed_assignments(bank)
+    assert message.startswith(f"{qid} is compiled as instant questions") and message.count("Fix:") == 1
+    assert f"solutions/{bank[qid]['notebook']}.ipynb" in message and "`course build-bank`" in message
+
+
 def test_on_submit_assignments_ship_no_answer_material():
     """Every question of a1-a5 is on-submit: its compiled entry holds nothing to check an answer
     with (no salt, hash or sealed text), and no student file holds a hash of any of them."""
     bank = json.loads((PACKAGE / "question_bank.json").read_text(encoding="utf-8"))["questions"]
     assignment = {qid: q for qid, q in bank.items() if re.match(r"a\d+\.", qid)}
-    assert assignment and all(q.get("mode") == "on-submit" for q in assignment.values())
+    assert assignment, "no assignment question (id aN.*) in the compiled bank"
+    assert not keyed_assignments(bank), keyed_assignments(bank)
     for qid, q in assignment.items():
         assert set(q) <= ON_SUBMIT_FIELDS, (qid, set(q) - ON_SUBMIT_FIELDS)
         for entries in (q.get(name, []) for name in ("options", "items", "left", "right")):

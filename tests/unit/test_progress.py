@@ -33,7 +33,7 @@ def test_default_location(monkeypatch, tmp_path):
 
 
 def test_record_and_read_back(home):
-    assert store.load_store() == {"format": 1, "questions": {}}
+    assert store.load_store() == {"format": 2, "questions": {}}
     assert store.last_answer("fx.single") is None
     assert answer("fx.single", "typo") == ""
     answer("fx.single", "kept")
@@ -42,7 +42,7 @@ def test_record_and_read_back(home):
                      "history": [["typo", False], ["kept", True]]}
     assert store.last_answer("fx.single") == "kept"
     text = (home / "progress.json").read_text(encoding="utf-8")
-    assert json.loads(text)["format"] == 1 and text.endswith("\n")
+    assert json.loads(text)["format"] == 2 and text.endswith("\n")
     assert not [p.name for p in home.iterdir() if p.name.endswith(".tmp")]  # no temp files left
 
 
@@ -61,11 +61,11 @@ def test_odd_answers_are_stored_as_json(home):
 
 
 @pytest.mark.parametrize("content", [b"{not json", b"", b"\xff\xfe\x00", b"[1, 2]", b'{"questions": []}',
-                                     b'{"format": 1, "questions": {"fx.single": 5}}'])
+                                     b'{"format": 2, "students": {"": {"questions": {"fx.single": 5}}}}'])
 def test_corrupt_store_is_moved_aside(home, content):
     home.mkdir(parents=True)
     (home / "progress.json").write_bytes(content)
-    if content.startswith(b'{"format": 1'):  # readable, one damaged entry: copied aside and dropped
+    if content.startswith(b'{"format": 2'):  # readable, one damaged entry: copied aside and dropped
         with pytest.warns(store.StoreRecoveredWarning, match="damaged"):
             answer("fx.single", "kept")
         assert store.load_store()["questions"]["fx.single"]["attempts"] == 1
@@ -151,14 +151,17 @@ def test_concurrent_writers_lose_nothing(home, fixture_bank):
 def test_summary_and_progress_report(home):
     empty = store.summary()
     assert list(empty.index) == ["90_fixture", "91_other"]
-    assert empty.loc["90_fixture"].to_dict() == {"questions": 8, "answered": 0, "correct": 0, "auto_checked": 7}
+    assert empty.loc["90_fixture"].to_dict() == {"questions": 8, "answered": 0, "correct": 0, "auto_checked": 7,
+                                                  "teacher_marks": 0}
     answer("fx.single", "kept")
     answer("fx.text", "Lenin")
     answer("fx.reflection", "Some words here.")
     answer("fx.exact", 732521)
     table = store.summary()
-    assert table.loc["90_fixture"].to_dict() == {"questions": 8, "answered": 3, "correct": 1, "auto_checked": 7}
-    assert table.loc["91_other"].to_dict() == {"questions": 1, "answered": 1, "correct": 1, "auto_checked": 1}
+    assert table.loc["90_fixture"].to_dict() == {"questions": 8, "answered": 3, "correct": 1, "auto_checked": 7,
+                                                  "teacher_marks": 0}
+    assert table.loc["91_other"].to_dict() == {"questions": 1, "answered": 1, "correct": 1, "auto_checked": 1,
+                                                "teacher_marks": 0}
     report = store.progress()
     text = repr(report)
     assert text == repr(store.progress())  # deterministic for a given store
@@ -240,7 +243,7 @@ GOOD_ENTRY = {"notebook": "90_fixture", "attempts": 2, "correct": True, "last_an
 def test_damaged_contents_are_copied_aside_and_repaired(home, damage):
     home.mkdir(parents=True)
     broken = {**GOOD_ENTRY, **damage}
-    original = json.dumps({"format": 1, "questions": {"fx.single": broken, "fx.text": GOOD_ENTRY}})
+    original = json.dumps({"format": 2, "students": {"": {"questions": {"fx.single": broken, "fx.text": GOOD_ENTRY}}}})
     (home / "progress.json").write_text(original, encoding="utf-8")
     with pytest.warns(store.StoreRecoveredWarning, match="corrupt-1"):
         report = store.progress()
@@ -325,7 +328,7 @@ def test_a_symlinked_store_keeps_its_link(home, tmp_path):
     answer("fx.single", "typo")
     answer("fx.single", "kept")
     assert (home / "progress.json").is_symlink()
-    assert json.loads((synced / "progress.json").read_text(encoding="utf-8"))["questions"]["fx.single"]["attempts"] == 2
+    assert json.loads((synced / "progress.json").read_text(encoding="utf-8"))["students"][""]["questions"]["fx.single"]["attempts"] == 2
 
 
 def test_temporary_files_of_a_killed_writer_are_cleaned(home):

@@ -175,8 +175,9 @@ def test_cli_refuses_to_overwrite_without_force(bank, tmp_path, capsys):
     assert "use --force" in capsys.readouterr().err and not (out / "index.html").exists()
     (out / "stale.png").write_bytes(b"old")
     assert report.main([str(tmp_path / "in"), "--out", str(out), "--force"]) == 0
-    assert (out / "index.html").exists() and not (out / "stale.png").exists()
-    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"   # only the report's own files go
+    # only the report's own files go: a picture it did not draw stays (red team N11)
+    assert (out / "index.html").exists() and (out / "stale.png").read_bytes() == b"old"
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert report.main([str(tmp_path / "nowhere"), "--out", str(tmp_path / "x")]) == 2
 
 

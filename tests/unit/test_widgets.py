@@ -5,6 +5,7 @@ would get: the widget, the answer record and each update of that record. One tes
 end runs a real kernel (nbclient) to show that the display update lands in the saved file.
 """
 import json
+import re
 import os
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import questions, widgets
+from helpers import identity, questions, widgets
 from helpers.questions import set_mode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,11 +78,23 @@ class Screen:
         return (self.updates or self.records)[-1][widgets.RECORD_MIME]
 
 
+def record_text(bundle: dict) -> str:
+    """The answer record's line, kept hidden in its HTML form (text/plain is empty)."""
+    import html as html_module
+
+    match = re.fullmatch(r'<div class="course-answer-record" hidden>(.*)</div>', bundle["text/html"], re.S)
+    return html_module.unescape(match.group(1))
+
+
 @pytest.fixture
 def screen(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("COURSE_MODE", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     monkeypatch.setattr(widgets, "_ATTEMPTS", {})
+    monkeypatch.setattr(widgets, "_SESSION", {})
+    monkeypatch.setattr(widgets, "_HINTS", {})
+    monkeypatch.setattr(identity, "_current", "")
     recorder = Screen()
     monkeypatch.setattr(widgets, "_show", recorder.show)
     monkeypatch.setattr(widgets, "_publish", recorder.publish)
@@ -122,7 +135,7 @@ def test_right_then_wrong_answer(screen, qid):
     widget = shown(screen, qid)
     assert repr(widget) == f"Question {qid} (interactive)"
     assert widget._repr_mimebundle_()["text/plain"] == f"Question {qid} (interactive)"
-    assert screen.records[-1]["text/plain"] == f"Answer record for {qid}: not answered yet."
+    assert record_text(screen.records[-1]) == f"Answer record for {qid}: not answered yet."
     assert screen.last_record == {"format": 1, "question": qid, "attempt": 0, "answer": None}
 
     set_answer(widget, WRONG[qid])
@@ -184,7 +197,7 @@ def test_reflection_is_saved_with_word_count(screen):
     widget = shown(screen, "fx.reflection")
     assert widget.check_button.description == "Save"
     widget.inputs[0].value = "Different counts: the credentials commission and later editors."
-    assert widget.words.value == "8 words"
+    assert widget.input.words.value == "8 words"
     widget.check_button.click()
     assert "\u270e Saved - 8 words recorded" in widget.feedback.value
     assert "not marked automatically" in widget.feedback.value
@@ -239,7 +252,7 @@ def test_unknown_question_shows_a_message(screen):
     widget = screen.shown[-1]
     assert repr(widget) == "Question fx.singel (unavailable)"
     assert "Unknown question" in widget.feedback.value and "fx.single" in widget.feedback.value
-    assert screen.records == []
+    assert [r[widgets.RECORD_MIME]["answer"] for r in screen.records] in ([], [None])
     widgets.ask(None)
     assert "not a NoneType" in screen.shown[-1].feedback.value
 
@@ -322,7 +335,7 @@ def test_check_a_computed_value(screen):
     record = screen.records[-1]
     assert record[widgets.RECORD_MIME] == {"format": 1, "question": "fx.numeric", "attempt": 1,
                                            "answer": pytest.approx(0.70101, abs=1e-4)}
-    assert record["text/plain"].startswith("Answer record for fx.numeric: attempt 1, answer 0.7010")
+    assert record_text(record).startswith("Answer record for fx.numeric: attempt 1, answer 0.7010")
     assert not any(type(w).__name__ == "HintButton" for w in screen.shown), "no hint after a right answer"
     widgets.check("fx.numeric", 70.1)
     feedback, hint = screen.shown[-2:]
@@ -344,7 +357,7 @@ def test_check_a_computed_value(screen):
 def test_check_bad_values(screen, qid, value, message):
     widgets.check(qid, value)
     assert message in repr(screen.shown[0])  # then, for a known question with hints, its Hint button
-    assert screen.records == []
+    assert [r[widgets.RECORD_MIME]["answer"] for r in screen.records] in ([], [None])
 
 
 @pytest.mark.parametrize("qid", ["fx.numeric", "fx.text", "fx.single", "fx.multi", "fx.reflection"])
@@ -357,15 +370,16 @@ def test_check_with_the_blank_still_in_place_says_not_yet(screen, qid):
     assert shown.startswith("\u26a0 Not yet - the `...` is still in the cell")
     assert "Traceback" not in shown and "ellipsis" not in shown.lower()
     assert "Not yet" in feedback._repr_html_()
-    assert screen.records == []  # not an attempt: nothing recorded, nothing counted
+    assert [r[widgets.RECORD_MIME]["answer"] for r in screen.records] in ([], [None])  # not an attempt: nothing recorded, nothing counted
 
 
 def test_record_text_is_deterministic():
     one = widgets.record_bundle("fx.text", 3, "Shliapnikov")
     assert one == widgets.record_bundle("fx.text", 3, "Shliapnikov")
-    assert one["text/plain"] == 'Answer record for fx.text: attempt 3, answer "Shliapnikov"'
+    assert record_text(one) == 'Answer record for fx.text: attempt 3, answer "Shliapnikov"'
+    assert one["text/plain"] == ""  # kept for the grader, not printed as a line under the question
     long = widgets.record_bundle("fx.reflection", 1, "word " * 1000)
-    assert len(long["text/plain"]) < 300 and long[widgets.RECORD_MIME]["answer"] == "word " * 1000
+    assert len(record_text(long)) < 300 and long[widgets.RECORD_MIME]["answer"] == "word " * 1000
 
 
 def test_widgets_have_labels():
@@ -398,7 +412,8 @@ def test_recorded_answer_reaches_the_saved_notebook(fixture_bank, tmp_path, monk
     record = outputs[1]["data"]
     assert record[widgets.RECORD_MIME] == {"format": 1, "question": "fx.text", "attempt": 1,
                                            "answer": "Shlyapnikov"}
-    assert text(record["text/plain"]) == 'Answer record for fx.text: attempt 1, answer "Shlyapnikov"'
+    assert record_text({"text/html": text(record["text/html"])}) == \
+        'Answer record for fx.text: attempt 1, answer "Shlyapnikov"'
     assert saved["cells"][1]["outputs"] == []
 
 
@@ -419,11 +434,15 @@ def test_student_id_is_recorded_and_restored(screen):
     widget.save_button.click()
     assert "Saved" in widget.feedback.value
     assert screen.last_record == {"format": 1, "question": "student_id", "attempt": 1, "answer": "s-2024 017"}
-    widgets.student_id()  # the cell runs again (Restart and Run All): the id comes back and is recorded
+    identity.set_current("")  # a restarted kernel, maybe another student on the same login
+    widgets.student_id()  # the id is asked about, never filled in silently
     again = screen.shown[-1]
-    assert again.box.value == "s-2024 017" and "filled in" in again.feedback.value
-    assert screen.records[-1][widgets.RECORD_MIME] == {"format": 1, "question": "student_id", "attempt": 1,
-                                                       "answer": "s-2024 017"}
+    assert again.box.value == "" and "Are you s-2024 017?" in again.feedback.value
+    assert screen.records[-1][widgets.RECORD_MIME]["answer"] is None
+    again.confirm_button.click()
+    assert again.box.value == "s-2024 017" and "Saved" in again.feedback.value
+    assert screen.last_record["answer"] == "s-2024 017" and identity.current() == "s-2024 017"
+    assert "attempt" not in again.feedback.value.lower()
 
 
 def test_a_short_reflection_does_not_reveal_the_model_answer(screen):
@@ -447,3 +466,18 @@ def test_a_damaged_stored_answer_is_not_restored(screen):
                     encoding="utf-8")
     widget = shown(screen, "fx.multi")
     assert widget.answer() == [] and screen.last_record["attempt"] == 0
+
+
+def test_every_question_type_has_an_input_class_and_a_checker():
+    """The widget's INPUTS table and the engine's checker table cover the same types."""
+    from helpers.widgets.inputs import INPUTS
+
+    assert set(INPUTS) == set(questions._CHECKERS) == set(questions.TYPES)
+
+
+def test_import_helpers_does_not_import_ipywidgets():
+    import subprocess
+
+    code = "import sys, helpers; print('ipywidgets' in sys.modules, 'helpers.widgets.inputs' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]

@@ -4,24 +4,27 @@ Why: a lesson cell should be one short line, and whatever the student does (an e
 a typo, a NaN from pandas) must end in a readable message, never a traceback. Checking is
 delegated to ``helpers.questions.evaluate``; this module only draws, records and reports.
 
-Every ask() also displays an *answer record* (a display with an id) below the widget. Check
-replaces it with ``{"format", "question", "attempt", "answer"}`` as JSON plus a text line,
-so the saved notebook carries the answer. Nothing in it depends on time or randomness, and
-the widget's own text form is a fixed line, because nbval compares committed outputs.
-ipywidgets and mistune are imported on first use, so ``import helpers`` stays light.
+Every ask() also displays an *answer record* (a display with an id, see helpers.records)
+below the widget; Check replaces it, so the saved notebook carries the answer. Nothing in it
+depends on time or randomness, because nbval compares committed outputs. The parts: one
+input class per question type (``inputs.INPUTS``), the words and HTML (``render``), and
+here the widget, the id, saving and restoring. ipywidgets and mistune are imported on first
+use, so ``import helpers`` stays light.
 """
 from __future__ import annotations
 
-import html
-import json
 import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from . import questions
-from .normalize import word_count
-from .questions import BankError, Result, evaluate, get_mode, jsonable, set_mode
-from .records import RECORD_FORMAT, RECORD_MIME, STUDENT_ID, record_bundle  # noqa: F401 - re-exported
+from .. import questions
+from ..questions import BankError, Result, evaluate, get_mode, jsonable, set_mode
+from ..records import RECORD_FORMAT, RECORD_MIME, STUDENT_ID, record_bundle  # noqa: F401 - re-exported
+from .render import COLOURS as _COLOURS
+from .render import OPTION_STYLE as _OPTION_STYLE
+from .render import esc as _esc, feedback_html as _feedback_html
+from .render import feedback_text as _feedback_text, hints_html as _hints_html
+from .render import markdown as _markdown
 
 __all__ = ["ask", "check", "student_id", "question_widget", "set_mode", "RECORD_MIME", "STUDENT_ID"]
 
@@ -35,8 +38,11 @@ _ATTEMPTS: dict[str, int] = {}
 # The widget last shown for each question id (kernel-side handle for scripted checks and tests).
 _SHOWN: dict = {}
 
-# Okabe-Ito colours as an extra cue; the words and symbols carry the meaning.
-_COLOURS = {"correct": "#009E73", "incorrect": "#D55E00", "recorded": "#0072B2"}
+# What this kernel has recorded (or restored) per question: {"attempt", "answer"}; hand_in()
+# writes it, and saving a student id files it under that id. Hints opened per question.
+_SESSION: dict[str, dict] = {}
+_HINTS: dict[str, int] = {}
+
 
 
 # --------------------------------------------------------------------------------------
@@ -63,90 +69,6 @@ def _publish(bundle: dict, handle=None):
 # Text helpers
 
 
-# ipywidgets draws each radio option and checkbox in a row of fixed height, so a long option
-# spills over the one below it and a click can land on the wrong answer. Let them wrap.
-_OPTION_STYLE = ("<style>.course-question .widget-radio-box label,"
-                 ".course-question .widget-checkbox,.course-question .widget-checkbox label"
-                 "{height:auto;min-height:var(--jp-widgets-inline-height);white-space:normal;"
-                 "overflow:visible;line-height:1.35;align-items:flex-start}"
-                 ".course-question .widget-radio-box label{margin-bottom:6px}"
-                 ".course-question .widget-radio-box input,.course-question .widget-checkbox input"
-                 "{margin-top:3px;flex-shrink:0}"
-                 # A focus ring a keyboard user can see (ipywidgets only tints a 1px border).
-                 ".course-question input:focus-visible,.course-question select:focus-visible,"
-                 ".course-question textarea:focus-visible,.course-question button:focus-visible"
-                 "{outline:3px solid #0072B2 !important;outline-offset:2px}</style>")
-
-
-def _esc(text: str) -> str:
-    """Escape text placed between tags (quotes need no escaping there and stay readable)."""
-    return html.escape(text, quote=False)
-
-
-@lru_cache(maxsize=512)
-def _markdown(text: str) -> str:
-    """Markdown to HTML (raw HTML escaped); plain escaped paragraphs if mistune is missing."""
-    try:
-        import mistune
-    except ImportError:  # pragma: no cover - mistune comes with nbconvert
-        return "".join(f"<p>{_esc(p)}</p>" for p in text.split("\n\n"))
-    return _renderer()(text)
-
-
-@lru_cache(maxsize=1)
-def _renderer():
-    import mistune
-
-    return mistune.create_markdown(escape=True)
-
-
-def _plain(text: str) -> str:
-    """Markdown emphasis and code marks dropped, for widget labels that show raw text."""
-    return re.sub(r"[*`]|(?<!\w)_|_(?!\w)", "", text)
-
-
-@lru_cache(maxsize=256)
-def citations(source_ids: tuple) -> str:
-    """'Source: ...' lines for the question's sources; lookup problems are reported, not raised."""
-    if not source_ids:
-        return ""
-    from .data import cite
-
-    lines = []
-    for sid in source_ids:
-        try:
-            lines.append(str(cite(sid)))
-        except Exception as err:  # noqa: BLE001 - a missing table or id must not break feedback
-            first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            lines.append(f"[{sid}] (details unavailable: {first})")
-    label = "Source" if len(lines) == 1 else "Sources"
-    return f"{label}:\n" + "\n".join(lines)
-
-
-def _feedback_html(result: Result, notes: tuple = ()) -> str:
-    colour = _COLOURS.get(result.status, "#E69F00")
-    parts = [_markdown(result.message)]
-    sources = citations(tuple(result.source_ids))
-    if sources:
-        label, _, rest = sources.partition("\n")
-        items = "".join(f"<li>{_esc(line)}</li>" for line in rest.splitlines())
-        parts.append(f"<p><strong>{_esc(label)}</strong></p><ul>{items}</ul>")
-    parts += [f"<p><em>{_esc(note)}</em></p>" for note in notes if note]
-    return (f'<div class="course-feedback course-{result.status}" role="status" aria-live="polite" '
-            f'style="border-left: 6px solid {colour}; padding-left: 0.6em">{"".join(parts)}</div>')
-
-
-def _feedback_text(result: Result, notes: tuple = ()) -> str:
-    parts = [result.message, citations(tuple(result.source_ids))]
-    parts += list(notes)
-    return "\n\n".join(p for p in parts if p)
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 # --------------------------------------------------------------------------------------
 # Saving an answer (notebook record + progress store)
 
@@ -154,11 +76,66 @@ def _ordinal(n: int) -> str:
 def _stored(question_id: str) -> tuple:
     """(last answer, attempts) from the progress store; (None, 0) if none or unreadable."""
     try:
-        from .progress import last_entry
+        from ..progress import last_entry
 
         return last_entry(question_id)
     except Exception:  # noqa: BLE001 - a damaged store is reported when answering, not here
         return None, 0
+
+
+class Earlier(NamedTuple):
+    """An earlier answer to restore: where from ("store", "notebook" or ""), and a note."""
+
+    answer: object = None
+    attempt: int = 0
+    source: str = ""
+    note: str = ""
+
+
+def _earlier(question_id: str) -> Earlier:
+    """The last answer from the progress store (this student's), else from this notebook's saved
+    file; a note in words when the saved file could not be used."""
+    from ..identity import current
+
+    previous, attempts = _stored(question_id)
+    found = _from_notebook(question_id, current())
+    _HINTS[question_id] = max(_HINTS.get(question_id, 0), found.hints)
+    if previous is not None:
+        return Earlier(previous, max(attempts, found.attempt if found.answer == previous else 0, 1), "store")
+    if found.answer is not None:
+        return Earlier(found.answer, found.attempt, "notebook", found.note)
+    return Earlier(note=found.note)
+
+
+def _from_notebook(question_id: str, student: str):
+    from ..notebook_file import Found, recorded
+
+    try:
+        return recorded(question_id, student, questions.assignment_of(question_id))
+    except Exception as err:  # noqa: BLE001 - restoring is a help; it must never stop a lesson
+        return Found(note=f"Nothing was restored from this notebook's saved copy ({type(err).__name__}).")
+
+
+def _remember(question_id: str, attempt: int, answer) -> None:
+    _SESSION[question_id] = {"attempt": attempt, "answer": jsonable(answer)}
+
+
+def _record(question_id: str, attempt: int = 0, answer=None) -> dict:
+    """The record bundle, with the hints opened so far; remembered for hand_in()."""
+    if attempt:
+        _remember(question_id, attempt, answer)
+    return record_bundle(question_id, attempt, answer, _HINTS.get(question_id, 0))
+
+
+def _store_again(question_id: str, answer) -> str:
+    """Record a restored answer in this student's progress store; a note if that failed."""
+    try:
+        from ..progress import record_answer
+
+        result = evaluate(question_id, answer)
+        return record_answer(question_id, answer, result) if result.assessed else ""
+    except Exception as err:  # noqa: BLE001 - the notebook record is what counts
+        return f"Your progress file could not be updated ({type(err).__name__})."
 
 
 class Saved(NamedTuple):
@@ -180,10 +157,20 @@ def _save(question_id: str, raw, result: Result, limit=None) -> Saved:
     recorded answer stands.
     """
     previous, stored = _stored(question_id)
+    from_file = False
+    if previous is None:  # another computer: the saved notebook knows the last answer and its count
+        from ..identity import current
+
+        found = _from_notebook(question_id, current())
+        if found.answer is not None:
+            previous, stored, from_file = found.answer, found.attempt, True
+        elif question_id in _SESSION:  # no id given yet: this kernel still knows its own answers
+            previous, stored = _SESSION[question_id]["answer"], _SESSION[question_id]["attempt"]
     done = max(stored, _ATTEMPTS.get(question_id, 0))
     if done and previous is not None and jsonable(raw) == previous:
         _ATTEMPTS[question_id] = done
-        return Saved(done, previous)
+        note = _store_again(question_id, previous) if from_file else ""
+        return Saved(done, previous, note)
     if isinstance(limit, int) and not isinstance(limit, bool) and 0 < limit <= done:
         message = (f"\u26a0 No attempts left - you have used all {limit} attempts at this question, so this "
                    f"answer was not recorded. Your answer from attempt {done} stands: it is the one your "
@@ -193,7 +180,7 @@ def _save(question_id: str, raw, result: Result, limit=None) -> Saved:
     attempt = done + 1
     _ATTEMPTS[question_id] = attempt
     try:
-        from .progress import record_answer
+        from ..progress import record_answer
 
         note = record_answer(question_id, raw, result)
     except Exception as err:  # noqa: BLE001 - a full disk must not lose the notebook record
@@ -213,17 +200,20 @@ def _recorded_answer(result: Result, raw):
 # The widget
 
 
-def _hints_html(hints: list, shown: int) -> str:
-    """The first ``shown`` hints (one more per press of Hint), or a note that there is none."""
-    if not hints:
-        return ('<div class="course-hint"><p>There is no hint for this question: '
-                're-read the section above.</p></div>')
-    html_ = "".join(f"<p><strong>Hint {n}:</strong></p>{_markdown(h)}" if len(hints) > 1
-                    else f"<p><strong>Hint:</strong></p>{_markdown(h)}"
-                    for n, h in enumerate(hints[:shown], 1))
-    if len(hints) > 1 and shown == len(hints):
-        html_ += "<p><em>That was the last hint.</em></p>"
-    return f'<div class="course-hint" role="note">{html_}</div>'
+def _hints_off(q) -> bool:
+    """True when the assignment's solution notebook says course.hints: off (compiled into the bank)."""
+    return isinstance(q, dict) and q.get("hints_off") is True
+
+
+def _note_hint(question_id: str, shown: int, handle, answered=(0, None)):
+    """Record that a hint was opened: the answer record shows how many, for the gradebook."""
+    _HINTS[question_id] = max(_HINTS.get(question_id, 0), shown)
+    attempt, answer = _SESSION.get(question_id, {}).get("attempt", answered[0]), \
+        _SESSION.get(question_id, {}).get("answer", answered[1])
+    try:
+        return _publish(_record(question_id, attempt, answer), handle)
+    except Exception:  # noqa: BLE001 - a hint must show even if the record cannot be updated
+        return handle
 
 
 @lru_cache(maxsize=1)
@@ -233,9 +223,10 @@ def _hint_class():
     class HintButton(w.VBox):
         """check()'s Hint button: check() has no question widget, and its hints must not be lost."""
 
-        def __init__(self, question_id: str, hints: list):
+        def __init__(self, question_id: str, hints: list, record=None, answered=(0, None), off=False):
             super().__init__()
             self.qid, self.hints, self.hints_shown = question_id, list(hints), 0
+            self.record, self.answered, self.off = record, answered, off
             self.add_class("course-question")
             self.hint_button = w.Button(description="Hint", tooltip=f"Show a hint for {question_id}")
             self.hint_box = w.HTML(value="")
@@ -244,7 +235,9 @@ def _hint_class():
 
         def _on_hint(self, _button=None):
             self.hints_shown = min(self.hints_shown + 1, len(self.hints))
-            self.hint_box.value = _hints_html(self.hints, self.hints_shown)
+            self.hint_box.value = _hints_html(self.hints, self.hints_shown, self.off)
+            if not self.off:
+                self.record = _note_hint(self.qid, self.hints_shown, self.record, self.answered)
 
         def __repr__(self) -> str:
             return f"Hint button for {self.qid} (interactive)"
@@ -266,6 +259,7 @@ def _widget_class():
             self.record = None          # display handle of the answer record
             self.inputs: list = []
             self.hints_shown = 0
+            self.answered = (0, None)   # (attempt, answer) of the record shown
             self.add_class("course-question")
             if isinstance(question_id, str) and re.fullmatch(r"[a-z0-9._-]{1,80}", question_id):
                 self.add_class("course-q-" + question_id.replace(".", "--"))  # findable in the page
@@ -283,54 +277,13 @@ def _widget_class():
 
         # -- building -------------------------------------------------------------
         def _build(self, w):
+            from .inputs import INPUTS
+
             q, kind = self.q, self.q["type"]
-            label_style = {"description_width": "initial"}
-            full = w.Layout(width="auto", max_width="100%")
             self.prompt = w.HTML(value=f'{_OPTION_STYLE}<div class="course-prompt">{_markdown(q["prompt"])}</div>')
-            choose = ("\u2014 choose \u2014", None)
-            if kind == "single":
-                box = w.RadioButtons(options=[(_plain(o["text"]), o["id"]) for o in q["options"]], value=None,
-                                     description="Your answer:", style=label_style, layout=full)
-                self.inputs = [box]
-                body = [box]
-            elif kind == "multi":
-                self.inputs = [w.Checkbox(value=False, description=_plain(o["text"]), indent=False, layout=full)
-                               for o in q["options"]]
-                body = [w.Label(value="Tick every option that applies:"), *self.inputs]
-            elif kind == "order":
-                items = [(_plain(i["text"]), i["id"]) for i in q["items"]]
-                self.inputs = [w.Dropdown(options=[choose, *items], value=None, layout=full, style=label_style,
-                                          description=f"{_ordinal(n)}{' (first)' if n == 1 else ''}:")
-                               for n in range(1, len(items) + 1)]
-                body = [w.Label(value="Choose which item comes at each position, first to last:"), *self.inputs]
-            elif kind == "match":
-                rights = [(_plain(r["text"]), r["id"]) for r in q["right"]]
-                body = []
-                for n, left in enumerate(q["left"], 1):
-                    dropdown = w.Dropdown(options=[choose, *rights], value=None, style=label_style,
-                                          description=f"Match for {n}:", layout=full)
-                    self.inputs.append(dropdown)
-                    body += [w.HTML(value=f'<div class="course-match-item"><strong>{n}.</strong> '
-                                          f'{_markdown(left["text"])}</div>'), dropdown]
-            elif kind == "numeric":
-                unit = q.get("unit", "")
-                box = w.Text(value="", description="Your answer:", placeholder=f"a number ({unit})",
-                             style=label_style, continuous_update=False)
-                self.inputs = [box]
-                body = [w.HBox([box, w.Label(value=unit)])]
-            elif kind == "text":
-                box = w.Text(value="", description="Your answer:", placeholder="type a few words",
-                             style=label_style, continuous_update=False, layout=w.Layout(width="30em"))
-                self.inputs = [box]
-                body = [box]
-            else:  # reflection
-                box = w.Textarea(value="", description="Your reflection:", rows=6, style=label_style,
-                                 placeholder="Write a few sentences in your own words.",
-                                 layout=w.Layout(width="100%"))
-                self.words = w.Label(value="0 words")
-                box.observe(self._count_words, names="value")
-                self.inputs = [box]
-                body = [box, self.words]
+            self.input = INPUTS[kind](q)
+            self.inputs = self.input.boxes
+            body = self.input.body
             is_reflection = kind == "reflection"
             self.check_button = w.Button(
                 description="Save" if is_reflection else "Check", button_style="primary",
@@ -358,55 +311,15 @@ def _widget_class():
             return (f'<div class="course-instructor"><p><strong>Instructor view - answer:</strong> '
                     f'{_esc(answer)}</p></div>')
 
-        def _count_words(self, change):
-            value = change.get("new") if isinstance(change, dict) else getattr(change, "new", "")
-            count = word_count(value if isinstance(value, str) else "")
-            self.words.value = f"{count} word{'s' if count != 1 else ''}"
-
         # -- answers --------------------------------------------------------------
         def answer(self):
             """The raw answer in the documented format (see helpers.questions.evaluate)."""
-            if self.q is None:
-                return None
-            kind = self.q["type"]
-            if kind == "single":
-                return self.inputs[0].value
-            if kind == "multi":
-                return [o["id"] for o, box in zip(self.q["options"], self.inputs) if box.value]
-            if kind == "order":
-                return [box.value for box in self.inputs]
-            if kind == "match":
-                return {left["id"]: box.value for left, box in zip(self.q["left"], self.inputs)}
-            return self.inputs[0].value
+            return None if self.q is None else self.input.answer()
 
         def set_answer(self, raw) -> None:
             """Fill the inputs from a raw answer (as recorded); unusable parts are left blank."""
-            if self.q is None:
-                return
-            kind = self.q["type"]
-
-            def choose(box, value):
-                values = [v for _, v in box.options]
-                box.value = value if value in values else None
-
-            if kind == "single":
-                choose(self.inputs[0], raw if isinstance(raw, str) else None)
-            elif kind == "multi":
-                chosen = {v for v in raw if isinstance(v, str)} if isinstance(raw, (list, tuple, set)) else set()
-                for option, box in zip(self.q["options"], self.inputs):
-                    box.value = option["id"] in chosen
-            elif kind == "order":
-                raw = list(raw) if isinstance(raw, (list, tuple)) else []
-                for n, box in enumerate(self.inputs):
-                    choose(box, raw[n] if n < len(raw) else None)
-            elif kind == "match":
-                raw = raw if isinstance(raw, dict) else {}
-                for left, box in zip(self.q["left"], self.inputs):
-                    choose(box, raw.get(left["id"]))
-            elif kind == "numeric":
-                self.inputs[0].value = "" if raw is None or isinstance(raw, bool) else str(raw)
-            else:
-                self.inputs[0].value = raw if isinstance(raw, str) else ""
+            if self.q is not None:
+                self.input.set_answer(raw)
 
         # -- buttons --------------------------------------------------------------
         def _on_check(self, _button=None):
@@ -416,7 +329,8 @@ def _widget_class():
                 notes = ()
                 if result.assessed:
                     saved = _save(self.qid, _recorded_answer(result, raw), result, self.q.get("max_attempts"))
-                    self.record = _publish(record_bundle(self.qid, saved.attempt, saved.answer), self.record)
+                    self.record = _publish(_record(self.qid, saved.attempt, saved.answer), self.record)
+                    self.answered = (saved.attempt, saved.answer)
                     self.attempts_label.value = _attempts_text(self.q, saved.attempt)
                     result = saved.refused or result
                     notes = (saved.note,) if saved.note else ()
@@ -429,7 +343,9 @@ def _widget_class():
         def _on_hint(self, _button=None):
             hints = self.q.get("hints", []) if self.q else []
             self.hints_shown = min(self.hints_shown + 1, len(hints))
-            self.hint_box.value = _hints_html(hints, self.hints_shown)
+            self.hint_box.value = _hints_html(hints, self.hints_shown, _hints_off(self.q))
+            if hints and not _hints_off(self.q):
+                self.record = _note_hint(self.qid, self.hints_shown, self.record, self.answered)
 
         # -- text form for nbval ------------------------------------------------------
         def __repr__(self) -> str:
@@ -448,32 +364,49 @@ def question_widget(question_id):
 def ask(question_id) -> None:
     """Show question ``question_id`` with its answer record. Example: ``ask("start.disputed")``.
 
-    If your progress file holds an answer to it (you answered before a restart), that answer
-    is filled in and recorded in this notebook again, with its attempt count, so Restart and
-    Run All followed by Save keeps every answer.
+    An earlier answer is filled in and recorded in this notebook again, with its attempt count:
+    from your progress file (your answers, under your student id), or, on another computer
+    where that file has none, from this notebook's saved copy. So Restart and Run All followed
+    by Save keeps every answer, anywhere.
     """
     widget = question_widget(question_id)
     _SHOWN[widget.qid] = widget
     _show(widget)
     if widget.q is None:
         return
-    previous, attempts = _stored(widget.qid)
+    _restore(widget, _earlier(widget.qid), new_record=True)
+
+
+def _restore(widget, earlier: Earlier, *, new_record: bool) -> bool:
+    """Fill ``widget`` with an earlier answer and record it again; say so (or why not) in it."""
+    previous = earlier.answer
     if previous is not None:
         try:
             widget.set_answer(previous)
-        except Exception:  # noqa: BLE001 - a damaged progress file must not break the lesson
+        except Exception:  # noqa: BLE001 - a damaged record must not break the lesson
             previous = None
     if previous is None:
-        widget.record = _publish(record_bundle(widget.qid))
-        return
-    attempt = max(attempts, _ATTEMPTS.get(widget.qid, 0), 1)
+        if new_record:
+            widget.record = _publish(_record(widget.qid))
+        if earlier.note:
+            widget.feedback.value = _note_html(earlier.note)
+        return False
+    attempt = max(earlier.attempt, _ATTEMPTS.get(widget.qid, 0), 1)
     _ATTEMPTS[widget.qid] = attempt
+    widget.answered = (attempt, previous)
     widget.attempts_label.value = _attempts_text(widget.q, attempt)
-    widget.record = _publish(record_bundle(widget.qid, attempt, previous))
-    widget.feedback.value = ('<div class="course-feedback" role="status"><p><em>Your earlier answer is '
-                             f'filled in from your progress file and recorded in this notebook again '
-                             f'(attempt {attempt}). To change it, edit it and press '
-                             f'{"Save" if widget.q["type"] == "reflection" else "Check"}.</em></p></div>')
+    widget.record = _publish(_record(widget.qid, attempt, previous), None if new_record else widget.record)
+    where = "your progress file" if earlier.source == "store" else "this notebook's saved copy"
+    note = _store_again(widget.qid, previous) if earlier.source == "notebook" else ""
+    widget.feedback.value = _note_html(
+        f"Your earlier answer is filled in from {where} and recorded in this notebook again (attempt "
+        f"{attempt}). To change it, edit it and press {'Save' if widget.q['type'] == 'reflection' else 'Check'}."
+        + (f" {note}" if note else ""))
+    return True
+
+
+def _note_html(text: str) -> str:
+    return f'<div class="course-feedback" role="status"><p><em>{_esc(text)}</em></p></div>'
 
 
 def _attempts_text(q, attempt: int) -> str:
@@ -493,27 +426,64 @@ def _clean_student_id(raw) -> tuple[str, str]:
     return text, ""
 
 
+def _become(student: str) -> str:
+    """Make ``student`` this kernel's student: record the id, file this session's answers under
+    it, and fill every question shown so far that has no answer from that student's store."""
+    from ..identity import current, set_current
+
+    before = current()
+    set_current(student)
+    result = Result(question_id=STUDENT_ID, status="recorded", correct=None, message="")
+    saved = _save(STUDENT_ID, student, result)
+    notes = [saved.note] if saved.note else []
+    if before != student:
+        for qid, done in list(_SESSION.items()):
+            if qid == STUDENT_ID or _stored(qid)[0] is not None:
+                continue
+            try:
+                from ..progress import record_answer
+
+                record_answer(qid, done["answer"], evaluate(qid, done["answer"]))
+            except Exception as err:  # noqa: BLE001 - the notebook still holds the answer
+                notes.append(f"Your progress file could not be updated ({type(err).__name__}).")
+                break
+        for qid, widget in list(_SHOWN.items()):
+            if qid != STUDENT_ID and getattr(widget, "q", None) and widget.answered[0] == 0:
+                previous, attempts = _stored(qid)
+                if previous is not None:
+                    _restore(widget, Earlier(previous, attempts, "store"), new_record=False)
+    _remember(STUDENT_ID, saved.attempt, student)
+    return " ".join(notes)
+
+
 @lru_cache(maxsize=1)
 def _student_id_class():
     import ipywidgets as w
 
     class StudentIdWidget(w.VBox):
-        """The exercise's first cell: the student id, recorded and restored like an answer."""
+        """The exercise's first cell: the student id, recorded and restored like an answer.
+
+        On a shared login the progress file may hold somebody else's id: it is offered with
+        "Yes, that is me", never filled in, so nobody hands in under another's id by accident."""
 
         qid = STUDENT_ID
 
         def __init__(self):
             super().__init__()
             self.record = None
+            self.offered = ""
             self.add_class("course-question")
             self.add_class("course-student-id")
             self.box = w.Text(value="", description="Your student id:", placeholder="as your teacher gave it",
                               style={"description_width": "initial"}, continuous_update=False)
             self.save_button = w.Button(description="Save", button_style="primary",
                                         tooltip="Save your student id in this notebook")
+            self.confirm_button = w.Button(description="Yes, that is me", tooltip="Confirm the student id asked about",
+                                           layout=w.Layout(display="none"))
             self.feedback = w.HTML(value='<div class="course-feedback" role="status" aria-live="polite"></div>')
             self.save_button.on_click(self._on_save)
-            self.children = [w.HBox([self.box, self.save_button]), self.feedback]
+            self.confirm_button.on_click(self._on_confirm)
+            self.children = [w.HBox([self.box, self.save_button]), self.feedback, self.confirm_button]
 
         def _say(self, text: str, status: str) -> None:
             colour = _COLOURS.get(status, "#E69F00")
@@ -521,16 +491,32 @@ def _student_id_class():
             self.feedback.value = (f'<div class="course-feedback course-{status}" role="{role}" aria-live="polite" '
                                    f'style="border-left: 6px solid {colour}; padding-left: 0.6em"><p>{_esc(text)}</p></div>')
 
+        def offer(self, student: str) -> None:
+            """Ask "Are you ...?" for the id last saved on this account."""
+            self.offered = student
+            self.confirm_button.description = f"Yes, I am {student}"[:40]
+            self.confirm_button.layout.display = None
+            self._say(f"Are you {student}? That id was saved last on this computer. If it is yours, press "
+                      f"“Yes, I am {student}” below and your earlier answers come back; if not, type "
+                      "your own id and press Save.", "recorded")
+
+        def _on_confirm(self, _button=None):
+            if self.offered:
+                self.box.value = self.offered
+                self._on_save()
+
         def _on_save(self, _button=None):
             text, problem = _clean_student_id(self.box.value)
             if problem:
-                self._say(f"\u26a0 {problem}", "invalid")
+                self._say(f"⚠ {problem}", "invalid")
                 return
-            result = Result(question_id=STUDENT_ID, status="recorded", correct=None, message="")
-            saved = _save(STUDENT_ID, text, result)
-            self.record = _publish(record_bundle(STUDENT_ID, saved.attempt, text), self.record)
-            self._say(f"\u270e Saved - student id {text} is recorded in this notebook. {saved.note}".strip(),
-                      "recorded")
+            try:
+                note = _become(text)
+            except Exception as err:  # noqa: BLE001 - last resort: say it, never a traceback
+                note = f"Your progress file could not be updated ({type(err).__name__})."
+            self.record = _publish(_record(STUDENT_ID, _SESSION[STUDENT_ID]["attempt"], text), self.record)
+            self.confirm_button.layout.display = "none"
+            self._say(f"✎ Saved - student id {text} is recorded in this notebook. {note}".strip(), "recorded")
 
         def __repr__(self) -> str:
             return "Student id (interactive)"
@@ -541,23 +527,50 @@ def _student_id_class():
 def student_id() -> None:
     """Ask for the student's id (first cell of every exercise): typed once, saved like an answer.
 
-    The grader puts it in the gradebook's first column. Like ask(), it fills in and records
-    again the id kept in the progress file, so a restarted notebook keeps it.
+    The grader puts it in the gradebook's first column. The id saved in this notebook's own
+    file is restored (another computer, a restarted kernel); an id found only in the progress
+    file is offered with "Are you ...?", never filled in silently, because on a shared login
+    it may be somebody else's.
     """
+    from ..identity import current, set_current
+
     widget = _student_id_class()()
     _SHOWN[STUDENT_ID] = widget
     _show(widget)
-    previous, attempts = _stored(STUDENT_ID)
-    text, problem = _clean_student_id(previous)
-    if previous is None or problem:
-        widget.record = _publish(record_bundle(STUDENT_ID))
+    found = _from_notebook(STUDENT_ID, "")
+    text, problem = _clean_student_id(found.answer)
+    if found.answer is not None and not problem:
+        set_current(text)
+        note = _store_again(STUDENT_ID, text)
+        attempt = max(found.attempt, 1)
+        _ATTEMPTS[STUDENT_ID] = attempt
+        _remember(STUDENT_ID, attempt, text)
+        widget.box.value = text
+        widget.record = _publish(_record(STUDENT_ID, attempt, text))
+        widget._say(f"Student id {text} is restored from this notebook's saved copy. If it is not yours, type "
+                    f"yours and press Save. {note}".strip(), "recorded")
         return
-    attempt = max(attempts, _ATTEMPTS.get(STUDENT_ID, 0), 1)
-    _ATTEMPTS[STUDENT_ID] = attempt
-    widget.box.value = text
-    widget.record = _publish(record_bundle(STUDENT_ID, attempt, text))
-    widget._say(f"Your student id {text} is filled in from your progress file and recorded in this "
-                "notebook. If it is not yours, type yours and press Save.", "recorded")
+    if current() and _SESSION.get(STUDENT_ID, {}).get("answer") == current():
+        # the cell runs again in the same kernel: the student said who they are minutes ago
+        text = current()
+        attempt = _SESSION[STUDENT_ID]["attempt"]
+        widget.box.value = text
+        widget.record = _publish(_record(STUDENT_ID, attempt, text))
+        widget._say(f"Student id {text}, as you saved it in this session. If it is not yours, type yours "
+                    "and press Save.", "recorded")
+        return
+    widget.record = _publish(_record(STUDENT_ID))
+    set_current("")
+    try:
+        from ..progress import last_student
+
+        offered, _problem = _clean_student_id(last_student())
+    except Exception:  # noqa: BLE001 - no offer is better than a traceback
+        offered = ""
+    if offered:
+        widget.offer(offered)
+    elif found.note:
+        widget._say(found.note, "recorded")
 
 
 class Feedback:
@@ -589,14 +602,27 @@ def check(question_id, value) -> None:
     except Exception:  # noqa: BLE001 - an unknown id is already in result's message
         q = None
     notes: tuple = ()
-    record = None
+    answered = (0, None)
     if result.assessed:
         saved = _save(result.question_id, _recorded_answer(result, value), result, q.get("max_attempts") if q else None)
         notes = (saved.note,) if saved.note else ()
         result = saved.refused or result
-        record = record_bundle(result.question_id, saved.attempt, saved.answer)
+        answered = (saved.attempt, saved.answer)
+    if q is not None:
+        _HINTS[result.question_id] = max(_HINTS.get(result.question_id, 0),
+                                         _from_notebook(result.question_id, _current()).hints)
     _show(Feedback(result, notes))
-    if q is not None and q.get("hints") and result.correct is not True:
-        _show(_hint_class()(result.question_id, q["hints"]))
-    if record is not None:
-        _publish(record)
+    hint = None
+    if q is not None and (q.get("hints") or _hints_off(q)) and result.correct is not True:
+        hint = _hint_class()(result.question_id, q.get("hints", []), answered=answered, off=_hints_off(q))
+        _show(hint)
+    if q is not None:
+        record = _publish(_record(result.question_id, *answered))
+        if hint is not None:
+            hint.record = record
+
+
+def _current() -> str:
+    from ..identity import current
+
+    return current()
