@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_ENTRIES", "Candidate", "display_name", "find", "read_text",
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_ENTRIES", "Candidate", "display_name", "find", "read_text", "read_at_most",
            "UnreadableFile"]
 
 MAX_BYTES = 20 * 1024 * 1024   # per file: a notebook with many figures stays well below
@@ -154,6 +154,20 @@ def _link_problem(path: str) -> str:
             "student's work; ask for the file itself")
 
 
+def read_at_most(fd: int, max_bytes: int) -> bytes | None:
+    """All of ``fd``, or None once it passes ``max_bytes``: the size in fstat can be a lie (the
+    file grows while it is read), so the limit is kept while reading, not only before."""
+    chunks, total = [], 0
+    while True:
+        chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > max_bytes:
+            return None
+
+
 def read_text(path: str | bytes, max_bytes: int = MAX_BYTES) -> str:
     """The file's text (UTF-8, a BOM allowed). Raises UnreadableFile with the reason.
 
@@ -180,20 +194,13 @@ def read_text(path: str | bytes, max_bytes: int = MAX_BYTES) -> str:
                 "read; ask the student to clear large outputs and hand it in again")
         if info.st_size == 0:
             raise UnreadableFile("the file is empty")
-        chunks, total = [], 0
-        while True:
-            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-            if total > max_bytes:
-                raise UnreadableFile(f"file is over the {max_bytes // 1024 // 1024} MB limit and was not read")
+        data = read_at_most(fd, max_bytes)
+        if data is None:
+            raise UnreadableFile(f"file is over the {max_bytes // 1024 // 1024} MB limit and was not read")
     except OSError as err:
         raise UnreadableFile(f"cannot read the file ({err.strerror or err})") from None
     finally:
         os.close(fd)
-    data = b"".join(chunks)
     if not data.strip():
         raise UnreadableFile("the file is empty")
     try:

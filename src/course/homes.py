@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CourseError
+from .handins import read_at_most
 
 __all__ = ["ACCOUNT", "Home", "Refused", "accounts", "open_home", "shown", "find_files", "read_bytes"]
 
@@ -171,13 +172,7 @@ def read_bytes(fd: int, max_bytes: int, what: str) -> tuple[bytes, os.stat_resul
     if info.st_size > max_bytes:
         raise Refused(f"{what} is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit (--max-mb); not "
                       "collected; ask the student to clear large outputs and save again")
-    chunks, total = [], 0
-    while True:
-        chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > max_bytes:
-            raise Refused(f"{what} grew over the {max_bytes:,}-byte limit while it was read; not collected")
-    return b"".join(chunks), info
+    data = read_at_most(fd, max_bytes)
+    if data is None:
+        raise Refused(f"{what} grew over the {max_bytes:,}-byte limit while it was read; not collected")
+    return data, info
