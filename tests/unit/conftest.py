@@ -40,3 +40,12 @@ def fixture_bank(tmp_path_factory):
 def assignment_bank(tmp_path_factory):
     """The toy assignment's bank, compiled but not switched on: tests choose when to use it."""
     return compile_bank(ASSIGNMENT_QUESTIONS, tmp_path_factory.mktemp("bank"))
+
+
+@pytest.fixture
+def assignment_keys(assignment_bank, monkeypatch):
+    """The toy assignment switched on for this test: its compiled bank for the student side and
+    its YAML as the instructor's keys (what marking and feedback read)."""
+    monkeypatch.setenv("COURSE_QUESTION_BANK", str(assignment_bank))
+    monkeypatch.setenv("COURSE_QUESTION_SOURCES", str(ASSIGNMENT_QUESTIONS))
+    return assignment_bank

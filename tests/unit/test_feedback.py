@@ -15,13 +15,10 @@ from course.errors import CourseError
 from test_grading import notebook, record, right_answers, write
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ROOT / "tests" / "fixtures" / "assignment" / "solutions" / "question-bank"
 
 
 @pytest.fixture
-def handins(assignment_bank, monkeypatch, tmp_path):
-    monkeypatch.setenv("COURSE_QUESTION_BANK", str(assignment_bank))
-    monkeypatch.setenv("COURSE_QUESTION_SOURCES", str(SOURCES))
+def handins(assignment_keys, tmp_path):
     folder = tmp_path / "in"
     people = {"ann": ("s001", "ESSAY-ANN counted the rows twice."),
               "mon/bob": ("s002", "ESSAY-BOB <script>alert(1)</script> asked who counted."),
