@@ -27,16 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from lab_ui import CHROMIUM, CHROMIUM_FLAGS
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# Headless, and quiet: the tests run offline, so Chromium's own background traffic
-# (updates, sync, field trials) would only fail and slow the start.
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 SERVER_START_TIMEOUT = 90  # seconds; a cold start imports jupyterlab and its extensions
 SERVER_STOP_TIMEOUT = 20
 

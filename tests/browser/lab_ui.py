@@ -7,12 +7,22 @@ status bar, the file on disk) rather than to sleeps.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
 
 import nbformat
 from playwright.sync_api import Locator, Page, expect
+
+# Which Chromium, and how it starts (the browser and hub suites launch it alike).
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Headless, and quiet: the tests run offline, so Chromium's own background traffic
+# (updates, sync, field trials) would only fail and slow the start.
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 KERNEL_START = 60_000   # ms: a cold kernel imports pandas and matplotlib
 RUN_ALL = 180_000       # ms: the longest notebook a test runs

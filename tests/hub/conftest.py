@@ -25,11 +25,6 @@ import hub_server  # noqa: E402
 
 REPO = HERE.parents[1]
 ARTIFACTS = REPO / "test-artifacts" / "hub"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +52,8 @@ def hub(published, request):
 
 @pytest.fixture(scope="session")
 def chromium():
+    from lab_ui import CHROMIUM, CHROMIUM_FLAGS   # with the browser tests (the student copy has neither)
+
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}; run `make test-hub` (it installs it on Debian as root) "
                     "or `sudo apt-get install chromium`.", pytrace=False)
