@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-ANSWER_MIME = "application/vnd.course.answer+json"
+from helpers.records import RECORD_MIME as ANSWER_MIME  # noqa: E402 - the one definition
 DEEP_LEVELS = 1_000
 MARKS = 1_000_000          # combining marks in one numeric answer: a 2 MB file
 SECRET = "OUTSIDE-SECRET-ESSAY"

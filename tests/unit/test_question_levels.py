@@ -43,7 +43,7 @@ LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))
 
 ASK = re.compile(r"""\bask\(\s*["']([^"']+)["']\s*\)""")
 NUMBER = re.compile(r"(?<![\w.])[-\u2212]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w])")
-ANSWER_MIME = "application/vnd.course.answer+json"
+from helpers.records import RECORD_MIME as ANSWER_MIME  # noqa: E402 - the one definition
 
 
 @pytest.fixture(scope="module")
