@@ -37,7 +37,7 @@ __all__ = ["course_home", "store_path", "load_all", "load_store", "last_student"
            "question_places", "to_do", "progress", "ProgressReport", "StoreRecoveredWarning"]
 
 STORE_FORMAT = 2  # 2: answers per student id (1: one set for the whole account)
-STUDENT_ID_KEY = "student_id"  # helpers.records.STUDENT_ID (records imports widgets' modules, not this)
+from .records import STUDENT_ID as STUDENT_ID_KEY  # noqa: E402 - the reserved id of the student's identity
 HISTORY = 5  # last answers kept per question
 MAX_ATTEMPTS = 10 ** 9
 
