@@ -106,51 +106,66 @@ def fixture_assignment(assignment_bank, monkeypatch):
     monkeypatch.setenv("COURSE_QUESTION_BANK", str(assignment_bank))  # kernels inherit it
 
 
-@pytest.mark.parametrize("solution", [
-    pytest.param(FIXTURE, id="fixture-a0"),
-    pytest.param(ROOT / "solutions" / "a3_workers_opposition.ipynb", id="a3"),
-])
-def test_restart_and_run_all_keeps_every_answer(solution, assignment_bank, tmp_path, monkeypatch):
-    if solution == FIXTURE:
-        monkeypatch.setenv("COURSE_QUESTION_BANK", str(assignment_bank))  # kernels inherit it
+SOLUTIONS = [pytest.param(FIXTURE, id="fixture-a0"),
+             pytest.param(ROOT / "solutions" / "a3_workers_opposition.ipynb", id="a3")]
+
+
+@pytest.fixture(scope="module", params=SOLUTIONS)
+def first_run(request, assignment_bank, tmp_path_factory):
+    """The exercise answered by a student and saved, run once and shared by the tests that
+    re-run it (each re-run starts from this saved file, so they cannot disturb each other)."""
+    solution = request.param
+    folder = tmp_path_factory.mktemp("first-run")
+    path = folder / "first" / solution.name
+    with pytest.MonkeyPatch.context() as mp:
+        if solution == FIXTURE:
+            mp.setenv("COURSE_QUESTION_BANK", str(assignment_bank))  # kernels inherit it
+        else:
+            mp.delenv("COURSE_QUESTION_BANK", raising=False)
+        mp.setenv("COURSE_HOME", str(folder / "home"))
+        mp.setenv("JPY_SESSION_NAME", str(path))
+        first = run(with_reader(answered_exercise(solution, "s-1024")), solution.parent)
+        answered = save(first, path)
+        return {"solution": solution, "home": folder / "home", "first": first, "answered": answered,
+                "graded": graded(answered)}
+
+
+@pytest.fixture
+def same_bank(first_run, assignment_bank, monkeypatch):
+    """The environment of the first run's bank for a test's re-run."""
+    if first_run["solution"] == FIXTURE:
+        monkeypatch.setenv("COURSE_QUESTION_BANK", str(assignment_bank))
     else:
         monkeypatch.delenv("COURSE_QUESTION_BANK", raising=False)
-    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("JPY_SESSION_NAME", str(tmp_path / "first" / solution.name))
-    answered = save(run(answered_exercise(solution, "s-1024"), solution.parent), tmp_path / "first" / solution.name)
-    before = graded(answered)
+    return first_run
+
+
+def test_the_answered_exercise_grades_in_full(first_run):
+    before = first_run["graded"]
     assert before["student_id"] == "s-1024" and before["errors"] == [] and before["unanswered"] == []
     assert before["score"] == before["max_score"] > 0
     assert all(text for _, _, _, text in before["reflections"]), "the reflection is in the file"
 
-    # Kernel > Restart Kernel and Run All Cells, on the same computer, then Save.
-    rerun = save(run(nbformat.read(answered, as_version=4), solution.parent), tmp_path / "again" / solution.name)
-    assert graded(rerun) == before
+
+def test_restart_and_run_all_keeps_every_answer(same_bank, tmp_path, monkeypatch):
+    """Kernel > Restart Kernel and Run All Cells, on the same computer (same store), then Save."""
+    solution = same_bank["solution"]
+    monkeypatch.setenv("COURSE_HOME", str(same_bank["home"]))
+    monkeypatch.setenv("JPY_SESSION_NAME", str(same_bank["answered"]))
+    rerun = save(run(nbformat.read(same_bank["answered"], as_version=4), solution.parent),
+                 tmp_path / "again" / solution.name)
+    assert graded(rerun) == same_bank["graded"]
 
 
-@pytest.mark.parametrize("solution", [
-    pytest.param(FIXTURE, id="fixture-a0"),
-    pytest.param(ROOT / "solutions" / "a3_workers_opposition.ipynb", id="a3"),
-])
-def test_another_computer_restores_every_answer_from_the_notebook(solution, assignment_bank, tmp_path, monkeypatch):
+def test_another_computer_restores_every_answer_from_the_notebook(same_bank, tmp_path, monkeypatch):
     """Another laptop, Binder, a lab PC: the store is empty, the saved notebook is all there is."""
-    if solution == FIXTURE:
-        monkeypatch.setenv("COURSE_QUESTION_BANK", str(assignment_bank))
-    else:
-        monkeypatch.delenv("COURSE_QUESTION_BANK", raising=False)
-    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
-    path = tmp_path / "first" / solution.name
-    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
-    first = run(with_reader(answered_exercise(solution, "s-1024")), solution.parent)
-    answered = save(first, path)
-    before = graded(answered)
-    assert before["score"] == before["max_score"] > 0 and before["student_id"] == "s-1024"
-
+    solution = same_bank["solution"]
     monkeypatch.setenv("COURSE_HOME", str(tmp_path / "elsewhere"))  # nothing in this store
-    again = run(with_reader(nbformat.read(answered, as_version=4)), solution.parent)
-    assert widget_answers(again) == widget_answers(first)  # the widgets, the essay and the id come back
+    monkeypatch.setenv("JPY_SESSION_NAME", str(same_bank["answered"]))
+    again = run(with_reader(nbformat.read(same_bank["answered"], as_version=4)), solution.parent)
+    assert widget_answers(again) == widget_answers(same_bank["first"])  # the widgets, the essay and the id come back
     rerun = save(again, tmp_path / "again" / solution.name)
-    assert graded(rerun) == before
+    assert graded(rerun) == same_bank["graded"]
     # and they are recorded in the new computer's store, for the student who owns them
     store = json.loads((tmp_path / "elsewhere" / "progress.json").read_text(encoding="utf-8"))
     assert set(store["students"]) <= {"s-1024", ""} and store["students"]["s-1024"]["questions"]
@@ -214,14 +229,13 @@ def test_hand_in_lists_what_is_missing_and_refuses_without_an_id(fixture_assignm
     assert not (path.parent / "hand-in").exists()
 
 
-def test_a_rerun_without_the_progress_store_is_reported_as_unanswered(fixture_assignment, tmp_path, monkeypatch):
+@pytest.mark.parametrize("first_run", SOLUTIONS[:1], indirect=True)
+def test_a_rerun_without_the_progress_store_is_reported_as_unanswered(same_bank, tmp_path, monkeypatch):
     """Without the notebook's path (JPY_SESSION_NAME) and without the store the widget answers
     cannot come back; the gradebook says which are missing."""
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
-    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
-    answered = save(run(answered_exercise(FIXTURE, "s-7"), FIXTURE.parent), tmp_path / "first" / FIXTURE.name)
     monkeypatch.setenv("COURSE_HOME", str(tmp_path / "elsewhere"))
-    rerun = save(run(nbformat.read(answered, as_version=4), FIXTURE.parent), tmp_path / "again" / FIXTURE.name)
+    rerun = save(run(nbformat.read(same_bank["answered"], as_version=4), FIXTURE.parent), tmp_path / "again" / FIXTURE.name)
     after = graded(rerun)
     assert after["student_id"] == "" and after["points"] == {"a0.total": 1}  # check() ran the student's code
     assert after["unanswered"] == ["student_id", "a0.pick", "a0.rows", "a0.word", "a0.reflect"]
