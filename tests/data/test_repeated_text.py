@@ -30,6 +30,9 @@ MONTHS = ("January February March April May June July August September October N
           "December").split()
 DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r")(?:,? (\d{4}))?\b")
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+# a reference-link definition, `[id]: URL "id: author, title"`: not prose (its title may carry
+# the date of a document, which no row need have)
+REFERENCE_DEFINITION = re.compile(r"^\[[^\]\n]+\]:\s*\S+.*$", re.M)
 ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 FIX = ("Fix the prose (then `make execute NB=<that notebook>` if it printed the date), or, if the "
        "prose is right, correct the row; see MAINTAINING.md, \"Fixing a date or a figure\".")
@@ -43,7 +46,6 @@ NOT_TABULATED = {
     ("03b_workers_opposition_after_the_ban", "c026", "9 August 1921"): "a date from the cited narrative, not tabulated",
     ("04_nep_and_the_social_contract", "c038", "8 February 1921"): "a date from the cited narrative, not tabulated",
     ("02_phase1_workers_push_back", "c035", "5 May 1961"): "a publication or life date outside the tables",
-    ("03_workers_opposition", "c006", "19 May 1924"): "a date from the cited narrative, not tabulated",
     ("05_the_new_elite_and_the_lenin_enrollment", "c038", "24 March 1922"): "a date from the cited narrative, not tabulated",
     ("06_historians_debate", "c034b", "5 May 1961"): "a publication or life date outside the tables",
 }
@@ -169,7 +171,8 @@ def prose(root: Path = ROOT):
         for path in sorted((root / folder).glob("*.ipynb")):
             for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
                 if cell["cell_type"] == "markdown" or (folder == "solutions" and cell["cell_type"] == "code"):
-                    for paragraph in re.split(r"\n\s*\n", "".join(cell["source"])):
+                    text = REFERENCE_DEFINITION.sub("", "".join(cell["source"]))
+                    for paragraph in re.split(r"\n\s*\n", text):
                         yield path.stem, cell.get("id", "?"), paragraph
 
 
