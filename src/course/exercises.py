@@ -67,6 +67,20 @@ def _assigned_names(target: ast.AST) -> list[str]:
     return []
 
 
+def _unpacking_blank(node: ast.AST, seen: set[str]) -> str | None:
+    """``fig, ax = ..., ...  # YOUR CODE HERE`` for one call that returns several values
+    (``fig, ax = new_figure()``), so the student sees the idiom on one line, as the lessons
+    write it; the blank still runs. None for anything else (``yes, no = a, b`` is split)."""
+    if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Tuple) and isinstance(node.value, ast.Call)):
+        return None
+    names = [elt.id if isinstance(elt, ast.Name) else None for elt in node.targets[0].elts]
+    if len(names) < 2 or None in names or any(name in seen for name in names):
+        return None
+    seen.update(names)
+    return f"{', '.join(names)} = {', '.join(['...'] * (len(names) - 1))}, {BLANK}"
+
+
 def _stub(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> str:
     """The definition's signature (and docstring) with its body blanked."""
     body = node.body[:1] if ast.get_docstring(node) is not None else []
@@ -154,6 +168,8 @@ def blank_code(source: str) -> str:
             code.append(ast.unparse(node))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             code.append(_stub(node))
+        elif (unpacked := _unpacking_blank(node, seen)) is not None:
+            code.append(unpacked)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for name in (n for t in targets for n in _assigned_names(t)):

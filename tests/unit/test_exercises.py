@@ -76,6 +76,9 @@ def test_blank_of_a_function_keeps_its_signature_and_docstring():
     ('check(question_id="a1.pick", value="beta")', 'ask("a1.pick")'),
     ('check("a1.total", value=total)', f'{BLANK}\ncheck("a1.total", value=total)'),
     ('x = 2\ncheck("a1.x", x * 2)', f'x = {BLANK}\nask("a1.x")'),
+    # one call returning two values stays on one line, and the blank still runs
+    ('fig, ax = new_figure(7, 3.6)\nax.plot([1, 2])', f'fig, ax = ..., {BLANK}'),
+    ('fig, ax = new_figure()\nfig = 1', f'fig, ax = ..., {BLANK}'),
     ('print("the answer is 42")', BLANK),
     ('%matplotlib inline\nx = 1', BLANK),
     ('# Only a comment', f'# Only a comment\n{BLANK}'),

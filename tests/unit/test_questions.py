@@ -571,3 +571,135 @@ def test_jsonable_never_raises():
         json.dumps(out, ensure_ascii=False).encode("utf-8")
     assert questions.jsonable(np.int64(3)) == 3 and questions.jsonable(float("inf")) == "inf"
     assert math.isclose(questions.jsonable(Decimal("0.5")), 0.5)
+
+
+# --------------------------------------------------------------------------------------
+# Options that do not give the answer away (the rules: solutions/question-bank/README.md)
+
+
+def _single(qid, notebook, texts, answer):
+    """A single-choice question with options o0, o1, ... of these texts; the key is o<answer>."""
+    return {"id": qid, "type": "single", "notebook": notebook, "answer": f"o{answer}",
+            "options": [{"id": f"o{i}", "text": t} for i, t in enumerate(texts)]}
+
+
+EVEN = ["a" * 30, "b" * 30, "c" * 30, "d" * 30]  # four options of the same length
+
+
+def _placed(notebook, positions, prefix="t"):
+    return [_single(f"{prefix}.q{i}", notebook, EVEN, p) for i, p in enumerate(positions)]
+
+
+def test_real_single_choice_keys_carry_no_length_or_position_signal():
+    """Per notebook: at most 40% of keys strictly the longest option, and (from 4 single-choice
+    questions up, and over the whole bank always) at most 50% in one position."""
+    authoring.check_answer_balance(_real_questions())
+
+
+def test_no_two_real_questions_in_a_row_share_an_answer():
+    """In the order a notebook asks them (its ask()/check() calls), no two neighbours have the same answer.
+
+    When this was written it failed on lesson 04's l4.yt-monthly-rate (2.397) and l4.pace-1921
+    (2.4), asked one after the other (issue 24); the lesson's author changes one of them."""
+    order = authoring.asked_order(ROOT)
+    assert len(order["04_nep_and_the_social_contract"]) > 5 and len(order["a1_moscow_1920"]) > 5
+    authoring.check_consecutive_answers(_real_questions(), order)
+
+
+def test_a_planted_longest_key_fails_and_is_named():
+    long_key = _single("t.long", "09_test", ["short one", "the right option, written out at length", "short two"], 1)
+    with pytest.raises(BankError) as info:
+        authoring.check_answer_balance([long_key])
+    message = str(info.value)
+    assert "09_test" in message and "t.long (39 characters against at most 9)" in message
+    assert "as long and as specific as the key" in message
+    # a tie is not "the longest", and neither is a key shorter than a distractor
+    authoring.check_answer_balance([_single("t.tie", "09_test", ["x" * 20, "y" * 20, "z"], 1)])
+    authoring.check_answer_balance([_single("t.short", "09_test", ["x" * 20, "y" * 19, "z"], 1)])
+    # white space does not make an option longer: "x x ... x" (21) against 22 y's
+    authoring.check_answer_balance([_single("t.space", "09_test", ["x  " * 10 + "x", "y" * 22], 0)])
+
+
+def test_the_longest_rule_allows_two_in_five():
+    keys = [_single(f"t.q{i}", "09_test", ["x" * 20, "y" * 20, "z" * 20], i % 3) for i in range(5)]
+    keys[0]["options"][0]["text"] = keys[1]["options"][1]["text"] = "k" * 30   # two keys the longest
+    authoring.check_answer_balance(keys)            # 2 of 5 = 40%: allowed
+    keys[2]["options"][2]["text"] = "k" * 30
+    with pytest.raises(BankError, match=r"09_test: the right option is the longest in 3 of 5 \(60%\)"):
+        authoring.check_answer_balance(keys)
+
+
+def test_a_planted_position_bias_fails_per_notebook_from_four_questions():
+    with pytest.raises(BankError) as info:
+        authoring.check_answer_balance(_placed("09_test", [1, 1, 1, 0]))
+    message = str(info.value)
+    assert "09_test: the right option is B in 3 of 4 (75%)" in message and "t.q0, t.q1, t.q2" in message
+    assert "Move the right option" in message
+    authoring.check_answer_balance(_placed("09_test", [1, 1, 0, 2]))   # 2 of 4 = 50%: allowed
+    # three questions are too few for a per-notebook share: only the whole bank is held to it
+    authoring.check_answer_balance([*_placed("09_test", [1, 1, 1]), *_placed("08_test", [0, 2, 3], "u")])
+
+
+def test_the_whole_bank_is_held_to_the_position_rule_however_small_its_notebooks():
+    spread = [_single(f"t.n{i}", f"0{i}_test", EVEN, 3) for i in range(3)] + [_single("t.x", "09_test", EVEN, 0)]
+    with pytest.raises(BankError, match=r"the whole bank: the right option is D in 3 of 4 \(75%\)"):
+        authoring.check_answer_balance(spread)
+
+
+def test_the_balance_report_gives_both_shares_per_notebook():
+    report = authoring.balance_report([*_placed("09_test", [1, 1, 0, 2]), _single("t.z", "08_test", EVEN, 3)])
+    assert "09_test: longest 0 of 4 (0%); position B 2 of 4 (50%)" in report
+    assert "08_test: longest 0 of 1 (0%); position D 1 of 1 (100%) (position rule from 4 questions)" in report
+    assert "the whole bank: longest 0 of 5 (0%); position B 2 of 5 (40%)" in report
+
+
+def _numeric(qid, answer, tolerance=0):
+    return {"id": qid, "type": "numeric", "notebook": "09_test", "answer": answer, "tolerance": tolerance}
+
+
+def test_consecutive_questions_with_the_same_answer_are_named():
+    entries = [_numeric("t.rate", 2.397, 0.02), _numeric("t.pace", 2.4, 0.05), _numeric("t.other", 7.0, 0.1),
+               {"id": "t.name", "type": "text", "notebook": "09_test", "answer": "Shliapnikov", "accept": []},
+               {"id": "t.again", "type": "text", "notebook": "09_test", "answer": "Shlyapnikov",
+                "accept": ["A. G. Shliapnikov"]}]
+    order = {"09_test": ["t.rate", "t.pace", "t.other", "t.name", "t.again"]}
+    with pytest.raises(BankError) as info:
+        authoring.check_consecutive_answers(entries, order)
+    message = str(info.value)
+    assert "09_test: t.rate and t.pace (answers 2.397 and 2.4)" in message
+    assert "t.name and t.again" in message and "t.other" not in message
+    # apart, or not within the tolerance of each other, they are fine
+    authoring.check_consecutive_answers(entries, {"09_test": ["t.rate", "t.other", "t.pace"]})
+    authoring.check_consecutive_answers([_numeric("t.a", 2.3, 0.05), _numeric("t.b", 2.4, 0.05)],
+                                        {"09_test": ["t.a", "t.b"]})
+    # a question the bank does not know (or a reflection) is skipped, not an error
+    authoring.check_consecutive_answers(entries[:2], {"09_test": ["t.rate", "t.unknown"]})
+
+
+def test_asked_order_reads_the_notebooks_in_cell_order(tmp_path):
+    import nbformat
+
+    for folder, name, cells in (("notebooks", "09_test", ['ask("t.b")', 'x = 1\ncheck("t.a", x)\nask("t.b")']),
+                                ("solutions", "a9_test", ['check("a9.one", 3)  # ask("a9.two") in a comment counts'])):
+        (tmp_path / folder).mkdir()
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell('ask("t.markdown")'),
+                                             *map(nbformat.v4.new_code_cell, cells)])
+        nbformat.write(nb, tmp_path / folder / f"{name}.ipynb")
+    order = authoring.asked_order(tmp_path)
+    assert order["09_test"] == ["t.b", "t.a"]
+    assert order["a9_test"] == ["a9.one", "a9.two"]
+
+
+def test_build_bank_writes_the_bank_then_fails_on_a_giveaway(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "bank-src"
+    folder.mkdir()
+    (folder / "q.yaml").write_text(GOOD.replace("{id: a, text: A}", "{id: a, text: A much longer right option}").replace("level: recall", "level: apply")
+                                   .replace("[src-a]", "[]"), encoding="utf-8")
+    target = tmp_path / "question_bank.json"
+    monkeypatch.setenv("COURSE_QUESTION_SOURCES", str(folder))
+    monkeypatch.setenv("COURSE_QUESTION_BANK", str(target))
+    assert authoring.main([]) == 1 and target.exists()
+    captured = capsys.readouterr()
+    assert "01_test: longest 1 of 1 (100%)" in captured.out
+    assert "t.q (26 characters against at most 1)" in captured.err and "the bank was written" in captured.err
+    assert authoring.main(["--check"]) == 0          # --check is about drift only
