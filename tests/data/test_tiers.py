@@ -34,7 +34,8 @@ GRADED = [q for q in BANK if q["type"] != "reflection"]
 
 # Graded questions whose object of study is a web text itself, with what the prompt must
 # name so that the student knows what the source is.
-EXHIBIT_QUESTIONS = {"l3.critique": "libcom.org"}
+EXHIBIT_QUESTIONS = {"l3.critique": "libcom.org",
+                     "a2.bauman-date": "unidentified Russian book read online"}
 
 
 def test_every_source_has_a_tier_and_seeds_take_the_tier_of_what_they_are():
