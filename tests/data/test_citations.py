@@ -18,7 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-AUTHOR_YEAR = {"03_workers_opposition", "03b_workers_opposition_after_the_ban"}
+AUTHOR_YEAR = {"03_workers_opposition", "03b_workers_opposition_after_the_ban",
+               "04_nep_and_the_social_contract", "05_the_new_elite_and_the_lenin_enrollment"}
 SOURCES = {r["id"]: r for r in csv.DictReader((ROOT / "datasets" / "sources.csv").open(encoding="utf-8"))}
 QUOTES = {r["quotation_id"]: r for r in csv.DictReader((ROOT / "datasets" / "quotations.csv").open(encoding="utf-8"))}
 
