@@ -1,9 +1,10 @@
 """Citations and quotations in the lessons are machine-checkable against the data package.
 
-A lesson cites a source either as a bare id in brackets, `[schapiro-origin-ch17]`, or (in the
-lessons that read as author and year) as a reference link, `[Schapiro][schapiro-origin-ch17]`,
-whose definition at the end of the same cell points at the source's address. Either way the id
-must be a row of sources.csv, so `cite(id)` works for every citation a student sees. A
+A lesson cites a source as a reference link that reads as author and year,
+`[Schapiro 1955][schapiro-origin-ch17]`, whose definition at the end of the same cell points at
+the source's address; a bare id in brackets, `[schapiro-origin-ch17]`, is refused, and so is a
+label that is only the id. The id must be a row of sources.csv, so `cite(id)` works for every
+citation a student sees. A
 quotation marked `(quotation `id`)` must be the quotations table's text word for word, and no
 longer than 60 words.
 """
@@ -18,14 +19,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-AUTHOR_YEAR = {"03_workers_opposition", "03b_workers_opposition_after_the_ban",
-               "04_nep_and_the_social_contract", "05_the_new_elite_and_the_lenin_enrollment"}
+AUTHOR_YEAR = {p.stem for p in LESSONS}  # every lesson cites as author and year
 SOURCES = {r["id"]: r for r in csv.DictReader((ROOT / "datasets" / "sources.csv").open(encoding="utf-8"))}
 QUOTES = {r["quotation_id"]: r for r in csv.DictReader((ROOT / "datasets" / "quotations.csv").open(encoding="utf-8"))}
 
 CODE = re.compile(r"```.*?```|`[^`\n]*`", re.S)
 DEFINITION = re.compile(r"^\[([^\]]+)\]:\s*(\S+)", re.M)
-REFERENCE = re.compile(r"\[[^\]\n]+\]\[([^\]\n]+)\]")
+# A label may wrap onto the next line of the cell (Markdown still reads it as one link).
+REFERENCE = re.compile(r"\[[^\]\n]+(?:\n[^\]\n]+)?\]\[([^\]\n]+)\]")
+LABELLED = re.compile(r"\[([^\]\n]+(?:\n[^\]\n]+)?)\]\[([^\]\n]+)\]")
 BARE = re.compile(r"(?<![\]\w])\[([a-z0-9][a-z0-9-]*(?:;\s*[a-z0-9][a-z0-9-]*)*)\](?![(\[:])")
 QUOTE_MARK = re.compile(r"quotation\s+`([a-z0-9-]+)`")
 
@@ -54,6 +56,8 @@ def test_every_cited_id_is_a_source(path):
         if path.stem in AUTHOR_YEAR:
             assert not bare, (f"{path.name}, cell {cell.id}: cite as author and year, "
                               f"[Label][id], not as a bare id: {bare}")
+            as_ids = [sid for label, sid in LABELLED.findall(prose) if label.strip() == sid or label.strip() in SOURCES]
+            assert not as_ids, f"{path.name}, cell {cell.id}: a citation's label is its id, not author and year: {as_ids}"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
