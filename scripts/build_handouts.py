@@ -21,7 +21,8 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from course.printed import markdown_html, question_html, question_ids_in
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # the builders' shared modules
+from printed import markdown_html, question_html, question_ids_in  # noqa: E402
 from helpers.questions import BankError, question_ids
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from course.authoring import read_sources
         plain = {q["id"]: q for _, q in read_sources()}
+    except ImportError:   # a student copy (course export-student) has no instructor package
+        plain = None
+        print("handouts: answer keys skipped: this copy of the course has no instructor package "
+              "(keys are made in the instructor's copy)", file=sys.stderr)
     except BankError as err:
         plain = None
         print(f"handouts: answer keys skipped: {err}", file=sys.stderr)

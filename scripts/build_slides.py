@@ -33,7 +33,8 @@ from pathlib import Path
 import nbformat
 from nbconvert import SlidesExporter
 
-from course.printed import markdown_html, question_html, question_ids_in
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # the builders' shared modules
+from printed import markdown_html, question_html, question_ids_in  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent / "nbconvert-templates"
 REVEAL_FILES = {

@@ -98,8 +98,8 @@ def _printed(html: str) -> dict[str, str]:
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_every_question_of_the_lesson_is_on_its_slides_with_all_its_parts(path, fake_reveal, tmp_path):
     """The bank says which questions a lesson has; each must be printed once, whole."""
-    from course.printed import _inline
     from helpers.questions import question, question_ids
+    from printed import _inline   # scripts/, put on the path by build_slides
 
     def text(fragment):
         return " ".join(unescape(re.sub(r"<[^>]+>", " ", fragment)).split())

@@ -3,7 +3,10 @@
 Why: the widgets need a running kernel, but a projected slide or a worksheet must still show
 the whole question (every option, every item to order, both sides of a matching), or the
 room cannot answer it. One renderer serves the slides and the handouts, from the student
-side of the bank (no answers in it), so neither can show more than the notebook does.
+side of the bank (no answers in it), so neither can show more than the notebook does. It
+lives beside the two builders, not in the instructor package, and needs only ``helpers``:
+a student copy of the course (``course export-student``) has no ``course`` package and still
+builds its slides and question sheets.
 """
 from __future__ import annotations
 
