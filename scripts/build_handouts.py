@@ -22,6 +22,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))   # the builders' shared modules
+from answers import instructor_questions, letters, wrong_answers  # noqa: E402
 from printed import markdown_html, question_html, question_ids_in  # noqa: E402
 from helpers.questions import BankError, question_ids
 
@@ -46,35 +47,14 @@ def lesson_title(nb, stem: str) -> str:
     return stem
 
 
-def _letters(q: dict) -> str:
-    """The right answer as the letters printed on the sheet (options and right-hand entries
-    are lettered in the bank's display order, which the handout uses)."""
-    from helpers.questions import question
-
-    shown = question(q["id"])
-    if q["type"] in ("single", "multi"):
-        letter = {e["id"]: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i] for i, e in enumerate(shown["options"])}
-        answers = q["answer"] if isinstance(q["answer"], list) else [q["answer"]]
-        return ", ".join(letter[a] for a in answers) + ". "
-    if q["type"] == "match":
-        letter = {e["id"]: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i] for i, e in enumerate(shown["right"])}
-        number = {e["id"]: i for i, e in enumerate(shown["left"], 1)}
-        return ", ".join(f"{number[k]}-{letter[v]}" for k, v in sorted(q["answer"].items(), key=lambda kv: number[kv[0]])) + ". "
-    if q["type"] == "order":
-        number = {e["id"]: i for i, e in enumerate(shown["items"])}
-        return "Sheet lines in order: " + ", ".join(str(number[a] + 1) for a in q["answer"]) + ". "
-    return ""
-
-
 def _key_html(q: dict) -> str:
     from course.authoring import instructor_answer
 
-    parts = [f"<p><strong>Answer.</strong> {html.escape(_letters(q) + instructor_answer(q['id']))}</p>"]
+    parts = [f"<p><strong>Answer.</strong> {html.escape(letters(q) + instructor_answer(q['id']))}</p>"]
     if q.get("explanation"):
         parts.append(f"<div><strong>Why.</strong> {markdown_html(q['explanation'])}</div>")
-    for mistake in q.get("mistakes", []):
-        feedback = markdown_html(" ".join(str(mistake.get("feedback", "")).split()))
-        parts.append(f"<div><em>If a student answers {html.escape(str(mistake.get('answer')))}:</em> {feedback}</div>")
+    for does, feedback in wrong_answers(q):
+        parts.append(f"<div><em>If a student {html.escape(does)}:</em> {markdown_html(feedback)}</div>")
     if q.get("source_ids"):
         parts.append(f"<p><strong>Sources.</strong> {html.escape('; '.join(q['source_ids']))}</p>")
     return f'<div class="course-key">{"".join(parts)}</div>'
@@ -137,16 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"handouts: no such notebook: {', '.join(missing)}", file=sys.stderr)
         return 2
-    try:
-        from course.authoring import read_sources
-        plain = {q["id"]: q for _, q in read_sources()}
-    except ImportError:   # a student copy (course export-student) has no instructor package
-        plain = None
-        print("handouts: answer keys skipped: this copy of the course has no instructor package "
-              "(keys are made in the instructor's copy)", file=sys.stderr)
-    except BankError as err:
-        plain = None
-        print(f"handouts: answer keys skipped: {err}", file=sys.stderr)
+    plain = instructor_questions()
+    if plain is None:
+        print("handouts: answer keys skipped: they are made from solutions/question-bank/ with the "
+              "course package (the instructor's copy of the course)", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
     for notebook in args.notebooks:
         try:

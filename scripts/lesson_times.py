@@ -223,7 +223,7 @@ def plan(path: Path, bank: dict | None = None) -> list[dict]:
             target["prompt"] = f"{target['prompt']} / {prompt}" if target["prompt"] else prompt
     discussion = next((r for r in out if re.match(r"discussion\b", r["section"], re.I)), None)
     if discussion:
-        discussion["prompt"] = (f"the lesson's {len(prompts)} prompts, in pairs and then with the room"
+        discussion["prompt"] = (f"the lesson's {len(prompts)} prompts (on the slide), in pairs and then with the room"
                                 if prompts else None)
     for r in out:
         del r["words"]
