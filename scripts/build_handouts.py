@@ -71,6 +71,72 @@ def page(title: str, heading: str, blocks: list[str]) -> str:
     return body
 
 
+# A question that needs the lesson's data gets it on the sheet: the table (or, with none, the
+# figure) the lesson shows last before asking it, in the same section; a your-turn task, which
+# is code, is marked to be done at the computer.
+YOUR_TURN = "your-turn"
+MAX_ROWS = 20
+_NEEDS_DATA = re.compile(r"`|\btable\b|\bchart\b|\brows?\b|\bcolumns?\b", re.IGNORECASE)
+AT_THE_COMPUTER = ('<p class="course-at-computer"><strong>At the computer.</strong> This task is code: '
+                   "do it in the lesson's notebook, where the data is, and pass the result to "
+                   "<code>check()</code>. On paper, say how you would work it out.</p>")
+
+
+def needs_data(qid: str) -> bool:
+    """A numeric question, or one whose prompt names code, a table, a chart, rows or columns."""
+    from helpers.questions import question
+
+    q = question(qid)
+    return q["type"] == "numeric" or bool(_NEEDS_DATA.search(q["prompt"]))
+
+
+def _cut_rows(table: str) -> str:
+    rows = re.findall(r"<tr\b.*?</tr>\s*", table, re.S)
+    body = re.search(r"<tbody>(.*?)</tbody>", table, re.S)
+    kept = re.findall(r"<tr\b.*?</tr>\s*", body.group(1), re.S) if body else rows
+    if not body or len(kept) <= MAX_ROWS:
+        return table
+    more = f'<tr><td colspan="99">... and {len(kept) - MAX_ROWS} more rows in the notebook</td></tr>'
+    return table[:body.start(1)] + "".join(kept[:MAX_ROWS]) + more + table[body.end(1):]
+
+
+def shown_before(nb) -> dict[str, str]:
+    """Question id -> what the sheet prints with it: the last table (else figure) the lesson
+    shows in the same section before asking it, or the at-the-computer mark for a your-turn
+    task; nothing for a question that needs no data."""
+    context: dict[str, str] = {}
+    tables: list[str] = []
+    figures: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and re.match(r"##\s", cell.source):
+            tables, figures = [], []
+        if cell.cell_type != "code":
+            continue
+        your_turn = YOUR_TURN in cell.metadata.get("tags", [])
+        for qid in question_ids_in(cell.source):
+            if qid in context:
+                continue
+            if your_turn:
+                context[qid] = AT_THE_COMPUTER
+            elif needs_data(qid):
+                found = tables[-1:] or figures[-1:]
+                context[qid] = (f'<div class="course-data"><p><em>From the lesson:</em></p>{found[0]}</div>'
+                                if found else AT_THE_COMPUTER)
+        if your_turn:
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            html_out = data.get("text/html", "")
+            if "<table" in html_out:
+                tables.append(_cut_rows(re.sub(r"<style\b.*?</style>", "", html_out, flags=re.S)))
+            elif "image/png" in data:
+                figures.append(f'<img alt="{html.escape(" ".join(str(data.get("text/plain", "figure")).split()))}" '
+                               f'src="data:image/png;base64,{data["image/png"].strip()}" style="max-width:100%">')
+            elif "<img" in html_out or "<figure" in html_out:
+                figures.append(html_out)
+    return context
+
+
 def handout(notebook: Path) -> tuple[str, list[str]]:
     nb = nbformat.read(notebook, as_version=4)
     ids = lesson_questions(nb, notebook.stem)
@@ -79,7 +145,8 @@ def handout(notebook: Path) -> tuple[str, list[str]]:
                '<table class="course-header"><tr><td>Name: ______________________</td>'
                "<td>Date: ____________</td></tr></table>\n\n"
                f"{len(ids)} questions from the lesson `{notebook.name}`.")
-    blocks = [question_html(qid, space=True, number=n) for n, qid in enumerate(ids, 1)]
+    context = shown_before(nb)
+    blocks = [question_html(qid, space=True, number=n) + context.get(qid, "") for n, qid in enumerate(ids, 1)]
     return page(f"Questions: {title}", heading, blocks), ids
 
 
