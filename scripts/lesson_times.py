@@ -216,7 +216,7 @@ def plan(path: Path, bank: dict | None = None) -> list[dict]:
     candidates = [r for r in out if not _NEVER_CUT.match(r["section"])]
     spread = {w: sum(w in r["words"] for r in candidates) for r in candidates for w in r["words"]}
     for prompt in prompts:
-        scored = [(sum(1 / spread[w] for w in _stems(prompt) & r["words"]), -i) for i, r in enumerate(candidates)]
+        scored = [(round(sum(1 / spread[w] for w in sorted(_stems(prompt) & r["words"])), 9), -i) for i, r in enumerate(candidates)]
         best = max(scored, default=(0, 0))
         if best[0] >= 1.5:
             target = candidates[-best[1]]
