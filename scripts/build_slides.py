@@ -510,6 +510,8 @@ def _time_note(section: str | None, row: dict | None, total: int) -> str:
         return (f"**Time.** *{section}*: cut in the {lesson_times.CLASS}-minute plan (set as reading); "
                 f"alone {alone}.")
     home = f"; {row['homework']} min of tasks as homework" if row["homework"] else ""
+    if row["preread"]:
+        home += "; its reading set before class: take only the questions"
     return (f"**Time.** *{section}*, section {row['number']} of {total}: minute {row['start']}–{row['end']} "
             f"of {lesson_times.CLASS} ({row['live']} min in class{home}); alone {alone}.")
 
@@ -586,8 +588,10 @@ def title_notes(notebook: Path, timing: dict) -> str | None:
                      f"{sum(r['tasks'] for r in rows)} min questions and tasks (the notebook's time table). "
                      f"In class: {sum(r['live'] for r in rows)} of {lesson_times.CLASS} min live, "
                      f"{sum(r['homework'] for r in rows)} min of tasks as homework"
-                     + (f"; short of time, cut first *{cut[0]['section']}*" if cut else "")
-                     + f". Plan: instructors/{lesson_times.PLANS}/{notebook.stem}.md.")
+                     + (f"; short of time, {'read before class' if cut[0][1] == 'read' else 'cut'} first: "
+                        f"*{cut[0][0]['section']}*" if cut else "")
+                     + (f". Plan: instructors/{lesson_times.PLANS}/{notebook.stem}.md."
+                        if (GUIDE.parent / lesson_times.PLANS / f"{notebook.stem}.md").is_file() else "."))
     guide = speaker_notes(notebook.stem)
     if guide:
         parts.append(guide)

@@ -30,6 +30,7 @@ does nothing there.
 """
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
@@ -171,10 +172,12 @@ def stated_rows(path: Path) -> list[dict]:
 #     homework;
 #   * the Discussion section gets what is left of the class, at least DISCUSSION minutes and
 #     at most DISCUSSION_MOST (time left after that is spare: the homework tasks in pairs);
-#   * if that does not fit, sections are cut (set as reading before the next class) in this
-#     order: optional sections ("optional", "going further" in the heading), then sections
-#     without questions, longest first, then sections with questions, longest first. The
-#     opening, "What you will learn", the Discussion and the Recap are never cut.
+#   * if that does not fit, in this order until it does: optional sections ("optional",
+#     "going further" in the heading) are cut (set as reading before the next class), then
+#     sections without live questions, longest first; then the reading of sections with
+#     questions is set before class (the class takes only their questions), longest reading
+#     first; then sections with questions are cut, longest first. The opening, "What you will
+#     learn", the Discussion and the Recap are never cut.
 CLASS = 90
 DISCUSSION, DISCUSSION_MOST = 10, 20
 _OPTIONAL = re.compile(r"optional|going further", re.IGNORECASE)
@@ -198,8 +201,9 @@ def discussion_prompts(path: Path) -> list[str]:
 
 def plan(path: Path, bank: dict | None = None) -> list[dict]:
     """The lesson's 90-minute class, one row per section of its time table:
-    {"section", "reading", "tasks", "live", "homework", "cut", "start", "end", "questions",
-    "prompt", "optional"}; "live" is 0 for a cut section, "start"/"end" the running clock."""
+    {"section", "reading", "tasks", "live", "homework", "cut", "preread", "start", "end",
+    "questions", "prompt", "optional"}; "live" is 0 for a cut section and leaves out the
+    reading of a "preread" one (read before class); "start"/"end" the running clock."""
     rows = stated_rows(path)
     detail = {s["section"]: s for s in sections(path, bank)}
     prompts = discussion_prompts(path)
@@ -208,7 +212,7 @@ def plan(path: Path, bank: dict | None = None) -> list[dict]:
         d = detail.get(row["section"], {})
         homework = min(row["tasks"], d.get("homework", 0))
         out.append({**row, "homework": homework, "questions": d.get("questions", []),
-                    "live": row["reading"] + 2 * (row["tasks"] - homework), "cut": False,
+                    "live": row["reading"] + 2 * (row["tasks"] - homework), "cut": False, "preread": False,
                     "optional": bool(_OPTIONAL.search(row["section"])),
                     "words": _stems(" ".join(d.get("text", [])) + " " + row["section"]), "prompt": None})
     # each discussion prompt goes to the section it shares most words with, a word counting
@@ -227,10 +231,11 @@ def plan(path: Path, bank: dict | None = None) -> list[dict]:
                                 if prompts else None)
     for r in out:
         del r["words"]
-    for r in cut_order(out):
-        if sum(x["live"] for x in out if x is not discussion) + (DISCUSSION if discussion else 0) <= CLASS:
-            break
-        r["cut"], r["live"] = True, 0
+    def over() -> bool:
+        return sum(x["live"] for x in out if x is not discussion) + (DISCUSSION if discussion else 0) > CLASS
+
+    while over() and cut_order(out):
+        apply_cut(*cut_order(out)[0])
     if discussion:
         rest = CLASS - sum(x["live"] for x in out if x is not discussion)
         discussion["live"] = max(discussion["live"], min(max(DISCUSSION, rest), DISCUSSION_MOST))
@@ -241,15 +246,43 @@ def plan(path: Path, bank: dict | None = None) -> list[dict]:
     return out
 
 
-def cut_order(rows: list[dict]) -> list[dict]:
-    """Sections in the order they are cut when time runs short (see the rule above)."""
+def _asks(row: dict) -> bool:
+    """True if the section has questions taken live (not only homework tasks)."""
+    return row["tasks"] > row["homework"]
+
+
+def cut_order(rows: list[dict]) -> list[tuple[dict, str]]:
+    """The steps that shorten a class, in the order they are taken (the rule above):
+    (row, "cut") sets a whole section as reading before the next class, (row, "read") only
+    its reading, so that the class takes just its questions."""
     free = [r for r in rows if not _NEVER_CUT.match(r["section"]) and not r["cut"]]
-    optional = [r for r in free if r["optional"]]
-    reading = sorted((r for r in free if not r["optional"] and not r["tasks"]), key=lambda r: -r["live"])
-    asking = sorted((r for r in free if not r["optional"] and r["tasks"]), key=lambda r: -r["live"])
-    return optional + reading + asking
+    optional = [(r, "cut") for r in free if r["optional"]]
+    reading = [(r, "cut") for r in sorted((r for r in free if not r["optional"] and not _asks(r)), key=lambda r: -r["live"])]
+    before = [(r, "read") for r in sorted((r for r in free if not r["optional"] and _asks(r) and not r["preread"]),
+                                          key=lambda r: -r["reading"])]
+    asking = [(r, "cut") for r in sorted((r for r in free if not r["optional"] and _asks(r)), key=lambda r: -r["live"])]
+    return optional + reading + before + asking
 
 
+def apply_cut(row: dict, step: str) -> int:
+    """Take one step of cut_order on its row; the minutes of class it saves."""
+    saved = row["reading"] if step == "read" else row["live"]
+    if step == "read":
+        row["preread"] = True
+    else:
+        row["cut"] = True
+    row["live"] -= saved
+    return saved
+
+
+RULE = ("Each section is presented in about its reading time; its questions are taken with the room "
+        "and discussion doubles their minutes; your-turn coding tasks and written answers of more than "
+        f"{LONG_WRITING} minutes go home; the Discussion gets what is left, {DISCUSSION} to "
+        f"{DISCUSSION_MOST} minutes, and any time still spare can go to the homework tasks in pairs. "
+        f"Over {CLASS} minutes, these steps are taken in order until it fits: cut optional sections; cut "
+        "sections without live questions, longest first; set the reading of sections with questions "
+        "before class, longest reading first; cut sections with questions, longest first. The opening, "
+        "*What you will learn*, the Discussion and the Recap stay.")
 GENERATED = "generated by `python scripts/lesson_times.py --plans` from the notebook's time table; do not edit"
 PLANS = "class-plans"
 
@@ -257,7 +290,7 @@ PLANS = "class-plans"
 def _in_class(row: dict) -> str:
     if row["cut"]:
         return "cut: set as reading before the next class"
-    parts = []
+    parts = ["reading set before class"] if row["preread"] else []
     if row["tasks"] - row["homework"]:
         count = len(row["questions"])
         parts.append(f"{count} question{'s' if count != 1 else ''} with the room" if count else "questions with the room")
@@ -270,7 +303,8 @@ def plan_markdown(path: Path, bank: dict | None = None) -> str:
     rows = plan(path, bank)
     reading = sum(r["reading"] for r in rows)
     tasks = sum(r["tasks"] for r in rows)
-    homework = sum(r["homework"] for r in rows) + sum(r["reading"] + r["tasks"] - r["homework"] for r in rows if r["cut"])
+    homework = (sum(r["homework"] for r in rows) + sum(r["reading"] + r["tasks"] - r["homework"] for r in rows if r["cut"])
+                + sum(r["reading"] for r in rows if r["preread"] and not r["cut"]))
     lines = [f"<!-- {GENERATED} -->",
              f"# Class plan: `{path.name}` in {CLASS} minutes",
              "",
@@ -289,23 +323,21 @@ def plan_markdown(path: Path, bank: dict | None = None) -> str:
     live = sum(r["live"] for r in rows)
     spare = f" **Spare:** {CLASS - live} min (take the homework tasks in pairs, or start the assignment)." if live < CLASS else ""
     lines += ["", f"**Live:** {live} min. **Homework:** {homework} min "
-              f"(your-turn tasks, long written answers and any cut section).{spare}"]
-    remaining = cut_order(rows)
-    lines += ["", "**When time runs short**, cut in this order (each cut section becomes reading "
-              "before the next class):", ""]
-    saved = 0
-    for i, r in enumerate(remaining, 1):
-        saved += r["live"]
-        lines.append(f"{i}. {r['section']}: saves {r['live']} min ({saved} in all)")
-    if not remaining:
+              f"(your-turn tasks, long written answers, cut sections and reading set before class).{spare}"]
+    lines += ["", "**When time runs short**, take these steps in this order (a cut section becomes "
+              "reading before the next class; \"read before class\" keeps only its questions live):", ""]
+    trial = copy.deepcopy(rows)
+    saved, steps = 0, 0
+    while cut_order(trial):
+        row, step = cut_order(trial)[0]
+        minutes = apply_cut(row, step)
+        saved += minutes
+        steps += 1
+        what = "read before class" if step == "read" else "cut"
+        lines.append(f"{steps}. {what}: {row['section']}: saves {minutes} min ({saved} in all)")
+    if not steps:
         lines.append("Nothing left to cut: shorten the Discussion.")
-    lines += ["", "**The rule.** Each section is presented in about its reading time; its questions are "
-              "taken with the room and discussion doubles their minutes; your-turn coding tasks and "
-              f"written answers of more than {LONG_WRITING} minutes go home; the Discussion gets what is "
-              f"left, {DISCUSSION} to {DISCUSSION_MOST} minutes, and any time still spare can go to the "
-              "homework tasks in pairs. Sections are cut in this order: optional sections, "
-              "then sections without questions (longest first), then sections with questions (longest "
-              "first); the opening, *What you will learn*, the Discussion and the Recap stay.", ""]
+    lines += ["", f"**The rule.** {RULE}", ""]
     return "\n".join(lines)
 
 
@@ -317,12 +349,15 @@ def guide_paragraph(path: Path, bank: dict | None = None) -> str:
     live = sum(r["live"] for r in rows)
     home = sum(r["homework"] for r in rows)
     cut = [r["section"] for r in rows if r["cut"]]
+    read = [r["section"] for r in rows if r["preread"] and not r["cut"]]
     first = cut_order(rows)[:1]
     text = (f"**Time.** Alone: {reading} minutes reading and {tasks} for questions and tasks "
             f"(the notebook's *Time, section by section* table). In a {CLASS}-minute class: {live} "
             f"minutes live" + (f", {home} minutes of tasks set as homework" if home else "")
-            + (f", and cut to reading before class: {', '.join(f'*{c}*' for c in cut)}" if cut else "")
-            + (f"; if time runs short, cut first: *{first[0]['section']}*" if first else "")
+            + (f", cut to reading before class: {', '.join(f'*{c}*' for c in cut)}" if cut else "")
+            + (f", the reading of {', '.join(f'*{c}*' for c in read)} set before class" if read else "")
+            + (f"; if time runs short, {'read before class' if first[0][1] == 'read' else 'cut'} first: "
+               f"*{first[0][0]['section']}*" if first else "")
             + f". Class plan, with the clock and the cuts: [{PLANS}/{path.stem}.md]({PLANS}/{path.stem}.md).")
     return f"<!-- time: {GENERATED} -->\n{text}\n<!-- /time -->"
 
@@ -330,9 +365,14 @@ def guide_paragraph(path: Path, bank: dict | None = None) -> str:
 _GUIDE_BLOCK = re.compile(r"<!-- time: .*?-->\n.*?\n<!-- /time -->", re.S)
 
 
+_RULE_BLOCK = re.compile(r"<!-- rule: .*?-->\n.*?\n<!-- /rule -->", re.S)
+
+
 def guide_with_times(guide: str, lessons: list[Path], bank: dict | None = None) -> str:
     """The guide with each lesson's generated "Time." paragraph replaced (the first time: the
-    hand-written "**Time.**" paragraph of the lesson's section)."""
+    hand-written "**Time.**" paragraph of the lesson's section), and the class plans' rule
+    wherever the guide marks it."""
+    guide = _RULE_BLOCK.sub(lambda m: f"<!-- rule: {GENERATED} -->\n**The plans' rule.** {RULE}\n<!-- /rule -->", guide)
     for path in lessons:
         heading = re.search(rf"(?m)^### .*`{re.escape(path.name)}`.*$", guide)
         if not heading:
