@@ -251,9 +251,10 @@ def test_a_slide_left_empty_by_a_cut_loses_its_continued_line():
     assert all(sum(build_slides._slide_type(c) == "notes" for c in g) == 1 for g in build_slides._slides(shaped.cells))
 
 
-def test_slides_built_in_a_student_copy_carry_no_answers(built, tmp_path):
+def test_slides_and_sheets_built_in_a_student_copy_carry_no_answers(built, tmp_path):
     """A student copy (course export-student: no solutions/, no course package) builds its own
-    slides with times and prompts in the notes and not one answer, explanation or feedback."""
+    slides, with times and prompts in the notes, and question sheets, without one answer,
+    explanation or feedback, and skips the keys."""
     from course import export   # this test needs the instructor's copy (and so stays out of the student's)
     from answers import instructor_questions, wrong_answers
 
@@ -265,11 +266,15 @@ def test_slides_built_in_a_student_copy_carry_no_answers(built, tmp_path):
     assert not (copy / "solutions").exists() and not (copy / "src" / "course").exists()
     lesson = next(p for p in LESSONS if p.name.startswith("04_")) if any(p.name.startswith("04_") for p in LESSONS) else LESSONS[0]
     run = (f"import sys, runpy; sys.modules['course'] = None; sys.argv = ['build_slides', '--out', 'decks', "
-           f"'notebooks/{lesson.name}']; runpy.run_path('scripts/build_slides.py', run_name='__main__')")
+           f"'notebooks/{lesson.name}']; runpy.run_path('scripts/build_slides.py', run_name='__main__'); "
+           f"sys.argv = ['build_handouts', '--out', 'sheets', '--keys', 'keys', 'notebooks/{lesson.name}']; "
+           f"runpy.run_path('scripts/build_handouts.py', run_name='__main__')")
     env = {**os.environ, "PYTHONPATH": str(copy / "src")}
     env.pop("COURSE_QUESTION_SOURCES", None)
     done = subprocess.run([sys.executable, "-c", run], cwd=copy, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+    assert "answer keys skipped" in done.stderr and not (copy / "keys").exists()
+    sheet = (copy / "sheets" / f"{lesson.stem}.handout.html").read_text()
     html = (copy / "decks" / f"{lesson.stem}.slides.html").read_text()
     slides = slides_of(html)
     assert slides and all(len(n) == 1 and "Time." in n[0] for _, n in slides)
@@ -281,9 +286,10 @@ def test_slides_built_in_a_student_copy_carry_no_answers(built, tmp_path):
         q = keys[qid]
         assert f"Answer ({qid})" not in notes
         why = " ".join(str(q.get("explanation", "")).split())[:40]
-        assert not why or why not in html, f"{qid}: its explanation is in the student's slides"
-        for does, feedback in wrong_answers(q):
-            assert feedback[:40] not in html, f"{qid}: the feedback for a student who {does} is in the student's slides"
+        for built_there in (html, sheet):
+            assert not why or why not in built_there, f"{qid}: its explanation is in the student's slides or sheet"
+            for does, feedback in wrong_answers(q):
+                assert feedback[:40] not in built_there, f"{qid}: the feedback for a student who {does} is in the student's copy"
 
 
 def test_an_incomplete_reveal_folder_is_refused(tmp_path):
