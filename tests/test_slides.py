@@ -265,10 +265,10 @@ def test_slides_and_sheets_built_in_a_student_copy_carry_no_answers(built, tmp_p
     export.export(copy)
     assert not (copy / "solutions").exists() and not (copy / "src" / "course").exists()
     lesson = next(p for p in LESSONS if p.name.startswith("04_")) if any(p.name.startswith("04_") for p in LESSONS) else LESSONS[0]
-    run = (f"import sys, runpy; sys.modules['course'] = None; sys.argv = ['build_slides', '--out', 'decks', "
-           f"'notebooks/{lesson.name}']; runpy.run_path('scripts/build_slides.py', run_name='__main__'); "
-           f"sys.argv = ['build_handouts', '--out', 'sheets', '--keys', 'keys', 'notebooks/{lesson.name}']; "
-           f"runpy.run_path('scripts/build_handouts.py', run_name='__main__')")
+    run = ("import sys, runpy; sys.modules['course'] = None; "   # as if the package were not there
+           f"slides = runpy.run_path('scripts/build_slides.py')['main'](['--out', 'decks', 'notebooks/{lesson.name}']); "
+           f"sheets = runpy.run_path('scripts/build_handouts.py')['main'](['--out', 'sheets', '--keys', 'keys', "
+           f"'notebooks/{lesson.name}']); sys.exit(slides or sheets)")
     env = {**os.environ, "PYTHONPATH": str(copy / "src")}
     env.pop("COURSE_QUESTION_SOURCES", None)
     done = subprocess.run([sys.executable, "-c", run], cwd=copy, env=env, capture_output=True, text=True, timeout=300)
