@@ -137,6 +137,11 @@ def shown_before(nb) -> dict[str, str]:
     return context
 
 
+def _inside_question(printed: str, extra: str) -> str:
+    """The question's printed block with `extra` at its end, inside its frame."""
+    return printed[:-len("</div>")] + extra + "</div>" if extra and printed.endswith("</div>") else printed + extra
+
+
 def handout(notebook: Path) -> tuple[str, list[str]]:
     nb = nbformat.read(notebook, as_version=4)
     ids = lesson_questions(nb, notebook.stem)
@@ -146,7 +151,8 @@ def handout(notebook: Path) -> tuple[str, list[str]]:
                "<td>Date: ____________</td></tr></table>\n\n"
                f"{len(ids)} questions from the lesson `{notebook.name}`.")
     context = shown_before(nb)
-    blocks = [question_html(qid, space=True, number=n) + context.get(qid, "") for n, qid in enumerate(ids, 1)]
+    blocks = [_inside_question(question_html(qid, space=True, number=n), context.get(qid, ""))
+              for n, qid in enumerate(ids, 1)]
     return page(f"Questions: {title}", heading, blocks), ids
 
 
