@@ -530,19 +530,15 @@ def _with_notes(cells: list, title: str | None, discussion: str | None, timing: 
     """Every slide gets one notes cell (reveal.js shows the first per slide): the slide's section
     time and a prompt; on a question slide the answer, explanation and wrong answers (with
     keys); the guide's points on the title slide and its prompts on the Discussion slide."""
-    out, section, discussed = [], "Opening", False
     groups = _slides(cells)
-    per_section: dict = {}
-    for group in groups:                       # how many slides each section has (for pacing)
+    sections, section = [], "Opening"    # the "## " section each slide belongs to, as the table names it
+    for group in groups:
         for cell in group:
             found = re.match(r"##\s+(.+)", cell.source) if cell.cell_type == "markdown" else None
             section = found.group(1).strip() if found else section
-        per_section[section] = per_section.get(section, 0) + 1
-    section = "Opening"
-    for n, group in enumerate(groups):
-        for cell in group:
-            found = re.match(r"##\s+(.+)", cell.source) if cell.cell_type == "markdown" else None
-            section = found.group(1).strip() if found else section
+        sections.append(section)
+    out, discussed = [], False
+    for n, (group, section) in enumerate(zip(groups, sections)):
         row = timing.get(section)
         asked = [qid for cell in group for qid in _asked(cell)]
         parts = [c.source for c in group if _slide_type(c) == "notes"]
@@ -556,7 +552,8 @@ def _with_notes(cells: list, title: str | None, discussion: str | None, timing: 
         for qid in asked:
             if keys and qid in keys:
                 parts.append(_answer_note(qid, keys[qid]))
-        seconds = 60 * row["live"] // max(1, per_section.get(section, 1)) if row and row["live"] else 30
+        # pacing: the section's minutes in class shared among its slides (30 s for the rest)
+        seconds = 60 * row["live"] // sections.count(section) if row and row["live"] else 30
         parts.append(f'<span class="course-timing" data-seconds="{seconds}"></span>')
         note = nbformat.v4.new_markdown_cell("\n\n".join(parts))
         _set_slide_type(note, "notes")
@@ -598,9 +595,6 @@ def title_notes(notebook: Path, timing: dict) -> str | None:
     return "\n\n".join(parts) or None
 
 
-_KEYS: dict = {}
-
-
 def build(notebook: str | os.PathLike, out_dir: str | os.PathLike, reveal: dict | None,
           keys: dict | None | bool = True) -> Path:
     """Write OUT_DIR/<notebook name>.slides.html and return its path. `keys` is the plaintext
@@ -608,9 +602,7 @@ def build(notebook: str | os.PathLike, out_dir: str | os.PathLike, reveal: dict 
     leaves answers out."""
     notebook = Path(notebook)
     if keys is True:
-        if "bank" not in _KEYS:
-            _KEYS["bank"] = instructor_questions()
-        keys = _KEYS["bank"]
+        keys = instructor_questions()
     timing = lesson_timing(notebook)
     prompts = guide_notes(notebook.stem).get("Discussion")
     nb = shape(nbformat.read(notebook, as_version=4), title_notes(notebook, timing),
