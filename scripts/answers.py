@@ -41,8 +41,8 @@ def letters(q: dict) -> str:
         number = {e["id"]: i for i, e in enumerate(shown["left"], 1)}
         return ", ".join(f"{number[k]}-{letter[v]}" for k, v in sorted(q["answer"].items(), key=lambda kv: number[kv[0]])) + ". "
     if q["type"] == "order":
-        number = {e["id"]: i for i, e in enumerate(shown["items"])}
-        return "Sheet lines in order: " + ", ".join(str(number[a] + 1) for a in q["answer"]) + ". "
+        letter = {e["id"]: _LETTERS[i] for i, e in enumerate(shown["items"])}
+        return "In order: " + ", ".join(letter[a] for a in q["answer"]) + ". "
     return ""
 
 

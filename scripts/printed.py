@@ -85,9 +85,10 @@ def _body(q: dict, space: bool) -> str:
     if kind in ("single", "multi"):
         return _lettered(q["options"], "&#9711;" if kind == "single" else "&#9744;", space)
     if kind == "order":
-        rows = "".join(f"<li>{_blank('2.5em') + ' ' if space else ''}{_inline(e['text'])}</li>"
-                       for e in q["items"])
-        return f'<ul class="course-items">{rows}</ul>'
+        # lettered, so that the room can call out an order ("C, A, D, B") and the key give one
+        rows = "".join(f"<li>{_blank('2.5em') + ' ' if space else ''}<strong>{_LETTERS[i]}.</strong> {_inline(e['text'])}</li>"
+                       for i, e in enumerate(q["items"]))
+        return f'<ul class="course-items" style="list-style:none;padding-left:0.5em">{rows}</ul>'
     if kind == "match":
         left = "".join(f"<li>{_inline(e['text'])}{' ' + _blank('2.5em') if space else ''}</li>"
                        for e in q["left"])

@@ -130,6 +130,8 @@ def test_every_question_of_the_lesson_is_on_its_slides_with_all_its_parts(path, 
         for field in ("options", "items", "left", "right"):
             for entry in q.get(field, []):
                 assert text(_inline(entry["text"])) in text(part), f"{qid}: {field} entry {entry['id']!r} is not on the slide"
+        if q["type"] == "order":   # lettered, for a room calling out an order and a key giving one
+            assert all(f"{c}. {text(_inline(e['text']))}" in text(part) for c, e in zip("ABCDEFGH", q["items"])), qid
 
 
 def _code_nb(*cells):
