@@ -46,6 +46,23 @@ def letters(q: dict) -> str:
     return ""
 
 
+def answer_line(q: dict) -> str:
+    """The answer as the key and the notes print it: the letters on the sheet or slide, then
+    for a choice or an order the texts they stand for (without the bank's option ids); for
+    any other question the plaintext answer of `course key`."""
+    from course.authoring import instructor_answer   # present wherever the plaintext bank is
+
+    def text_of(entries, eid):
+        return next(" ".join(str(e["text"]).split()) for e in entries if e["id"] == eid)
+
+    if q["type"] in ("single", "multi"):
+        chosen = q["answer"] if isinstance(q["answer"], list) else [q["answer"]]
+        return letters(q) + "; ".join(text_of(q["options"], a) for a in chosen)
+    if q["type"] == "order":
+        return letters(q) + " -> ".join(text_of(q["items"], a) for a in q["answer"])
+    return letters(q) + instructor_answer(q["id"])
+
+
 def wrong_answers(q: dict) -> list[tuple[str, str]]:
     """(what a student does, what to tell them), read as "If a student <does>: <tell>": the
     bank's anticipated mistakes ("answers 0.8"), and for a choice question each wrong option

@@ -22,8 +22,8 @@ import nbformat
 from nbconvert import HTMLExporter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))   # the builders' shared modules
-from answers import instructor_questions, letters, wrong_answers  # noqa: E402
-from printed import markdown_html, question_html, question_ids_in  # noqa: E402
+from answers import answer_line, instructor_questions, wrong_answers  # noqa: E402
+from printed import _inline, markdown_html, question_html, question_ids_in  # noqa: E402
 from helpers.questions import BankError, question_ids
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,9 +48,7 @@ def lesson_title(nb, stem: str) -> str:
 
 
 def _key_html(q: dict) -> str:
-    from course.authoring import instructor_answer
-
-    parts = [f"<p><strong>Answer.</strong> {html.escape(letters(q) + instructor_answer(q['id']))}</p>"]
+    parts = [f"<p><strong>Answer.</strong> {_inline(answer_line(q))}</p>"]   # option texts are Markdown
     if q.get("explanation"):
         parts.append(f"<div><strong>Why.</strong> {markdown_html(q['explanation'])}</div>")
     for does, feedback in wrong_answers(q):

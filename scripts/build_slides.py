@@ -43,7 +43,7 @@ from nbconvert import SlidesExporter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))   # the builders' shared modules
 import lesson_times  # noqa: E402
-from answers import instructor_questions, letters, wrong_answers  # noqa: E402
+from answers import answer_line, instructor_questions, wrong_answers  # noqa: E402
 from printed import markdown_html, question_html, question_ids_in  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent / "nbconvert-templates"
@@ -517,9 +517,7 @@ def _time_note(section: str | None, row: dict | None, total: int) -> str:
 
 
 def _answer_note(qid: str, q: dict) -> str:
-    from course.authoring import instructor_answer   # present wherever the plaintext bank is
-
-    lines = [f"**Answer ({qid}).** {letters(q)}{instructor_answer(qid)}"]
+    lines = [f"**Answer ({qid}).** {answer_line(q)}"]
     if q.get("explanation"):
         lines.append(f"**Why.** {' '.join(str(q['explanation']).split())}")
     lines += [f"*If a student {does}:* {feedback}" for does, feedback in wrong_answers(q)]

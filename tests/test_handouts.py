@@ -68,14 +68,14 @@ def test_the_handout_has_every_question_whole_with_room_to_answer_and_no_answers
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_the_key_gives_each_answer_with_its_explanation(path, built, plain):
-    from course.authoring import instructor_answer
+    from answers import answer_line
     from helpers.questions import question_ids
 
     html = (built / "keys" / f"{path.stem}.key.html").read_text()
     found = blocks(html)
     assert sorted(found) == sorted(question_ids(path.stem))
     for qid, part in found.items():
-        assert text(instructor_answer(qid)) in text(part)
+        assert text(build_handouts.markdown_html(answer_line(plain[qid])))[:60] in text(part), qid
         explanation = " ".join(str(plain[qid].get("explanation", "")).split())
         if explanation:
             assert text(build_handouts.markdown_html(explanation))[:80] in text(part)
