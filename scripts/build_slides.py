@@ -112,12 +112,15 @@ def _set_slide_type(cell, kind: str) -> None:
 
 def _question_outputs(ids: list[str]) -> list:
     """One display per question the cell asks or checks, every part of it printed. A question
-    whose printed form is taller than a slide sets its parts in two smaller columns."""
+    whose printed form is taller than a slide is set smaller (course-mid), and if still too
+    tall, smaller again with its parts in two columns (course-long)."""
     outputs = []
     for qid in ids:
         printed = question_html(qid)
-        if _html_height(printed) > HEIGHT:
-            printed = printed.replace('class="course-question ', 'class="course-question course-long ', 1)
+        for smaller in ("course-mid", "course-long"):
+            if _html_height(printed) <= HEIGHT:
+                break
+            printed = question_html(qid).replace('class="course-question ', f'class="course-question {smaller} ', 1)
         outputs.append(nbformat.v4.new_output("display_data", data={"text/html": printed}))
     return outputs
 
@@ -198,9 +201,11 @@ _HEADING = {"h1": 70, "h2": 58, "h3": 48, "h4": 40, "h5": 36, "h6": 36}
 # and each of its paragraphs (the words, then who said them) starts a line of its own.
 _QUOTE = re.compile(r"<blockquote\b[^>]*>(.*?)</blockquote>", re.S | re.I)
 _QUOTE_WIDTH, _QUOTE_MARGIN = 0.68, 50
-# A printed question (18 px, line-height 1.4, a coloured rule on its left); a long one
-# (course-long) in 16 px with its options in two columns.
-_PRINTED = {"line": 25, "chars": 100, "p": 12, "li": 5}
+# A printed question (22 px, line-height 1.4, a coloured rule on its left: larger than the
+# 20 px text, for a show of hands from the back row); a tall one (course-mid) in 18 px; a
+# longer one (course-long) in 16 px with its options in two columns.
+_PRINTED = {"line": 31, "chars": 82, "p": 14, "li": 6}
+_MID = {"line": 25, "chars": 100, "p": 12, "li": 5}
 _LONG = {"line": 22, "chars": 110, "p": 10, "li": 4}
 _COLUMNS = re.compile(r'<ul class="course-(?:choices|items)"[^>]*>(.*?)</ul>', re.S)
 # A matching question sets its two lists side by side (2:3): the taller one counts.
@@ -222,7 +227,8 @@ def _png_height(data: str) -> int:
 def _html_height(text: str, width: float = 1.0, metrics: dict | None = None) -> int:
     """Estimated px height of some slide HTML set in `width` (a share) of the slide's width."""
     if metrics is None:
-        metrics = (_LONG if "course-long" in text else _PRINTED) if "course-printed" in text else _TEXT
+        metrics = ((_LONG if "course-long" in text else _MID if "course-mid" in text else _PRINTED)
+                   if "course-printed" in text else _TEXT)
     line, chars = metrics["line"], max(8, int(metrics["chars"] * width))
     total = sum(_png_height(m.group(1)) for m in re.finditer(r'src="data:image/png;base64,([A-Za-z0-9+/=]{64})', text))
     text = re.sub(r"<img\b[^>]*>", "", text)

@@ -347,3 +347,19 @@ def test_a_question_taller_than_a_slide_is_set_in_two_columns(monkeypatch):
     short = '<div class="course-question course-printed" data-question="y"><p>Which?</p></div>'
     monkeypatch.setattr(build_slides, "question_html", lambda qid: short)
     assert "course-long" not in build_slides._question_outputs(["y"])[0]["data"]["text/html"]
+
+
+def test_a_question_a_little_too_tall_is_set_one_size_smaller_before_two_columns(monkeypatch):
+    def printed(n):
+        options = "".join(f"<li><strong>{c}.</strong> {'an option of some length ' * 5}</li>" for c in "ABCDEFGHIJKLMNOPQRST"[:n])
+        return (f'<div class="course-question course-printed" data-question="x"><p>Which?</p>'
+                f'<ul class="course-choices">{options}</ul></div>')
+
+    def mid(n):
+        return printed(n).replace('class="course-question ', 'class="course-question course-mid ', 1)
+
+    n = next(n for n in range(1, 21) if build_slides._html_height(printed(n)) > build_slides.HEIGHT)
+    assert build_slides._html_height(mid(n)) <= build_slides.HEIGHT
+    monkeypatch.setattr(build_slides, "question_html", lambda qid: printed(n))
+    [out] = build_slides._question_outputs(["x"])
+    assert 'class="course-question course-mid course-printed"' in out["data"]["text/html"]
