@@ -180,6 +180,7 @@ def stated_rows(path: Path) -> list[dict]:
 #     learn", the Discussion and the Recap are never cut.
 CLASS = 90
 DISCUSSION, DISCUSSION_MOST = 10, 20
+SHORTER = (75, 60)   # the plans also say which steps make a class of these lengths
 _OPTIONAL = re.compile(r"optional|going further", re.IGNORECASE)
 _NEVER_CUT = re.compile(r"^(opening|what you will learn|discussion|recap)\b", re.IGNORECASE)
 _WORD = re.compile(r"[a-zа-я]{5,}|\d[\d,.]{2,}\d", re.IGNORECASE)
@@ -327,7 +328,12 @@ def plan_markdown(path: Path, bank: dict | None = None) -> str:
     lines += ["", "**When time runs short**, take these steps in this order (a cut section becomes "
               "reading before the next class; \"read before class\" keeps only its questions live):", ""]
     trial = copy.deepcopy(rows)
-    saved, steps = 0, 0
+    saved, steps, enough = 0, 0, {}
+    # a shorter class first takes the Discussion down to its least, then the steps below
+    slack = sum(r["live"] - DISCUSSION for r in rows if re.match(r"discussion\b", r["section"], re.I))
+    for shorter in SHORTER:
+        if live - slack <= shorter:
+            enough[shorter] = 0
     while cut_order(trial):
         row, step = cut_order(trial)[0]
         minutes = apply_cut(row, step)
@@ -335,8 +341,21 @@ def plan_markdown(path: Path, bank: dict | None = None) -> str:
         steps += 1
         what = "read before class" if step == "read" else "cut"
         lines.append(f"{steps}. {what}: {row['section']}: saves {minutes} min ({saved} in all)")
+        for shorter in SHORTER:
+            if shorter not in enough and live - slack - saved <= shorter:
+                enough[shorter] = steps
     if not steps:
         lines.append("Nothing left to cut: shorten the Discussion.")
+    def recipe(shorter: int) -> str:
+        if live <= shorter:
+            return "as planned"
+        if shorter not in enough:
+            return "take every step, and the Discussion will still be short of time"
+        k = enough[shorter]
+        steps_text = "" if not k else " and step 1" if k == 1 else f" and steps 1–{k}"
+        return f"a {DISCUSSION}-minute Discussion{steps_text}"
+
+    lines += ["", "**Shorter classes:** " + "; ".join(f"{shorter} minutes: {recipe(shorter)}" for shorter in SHORTER) + "."]
     lines += ["", f"**The rule.** {RULE}", ""]
     return "\n".join(lines)
 
