@@ -21,7 +21,9 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 
-from course.printed import markdown_html, question_html, question_ids_in
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # the builders' shared modules
+from answers import answer_line, instructor_questions, wrong_answers  # noqa: E402
+from printed import _inline, markdown_html, question_html, question_ids_in  # noqa: E402
 from helpers.questions import BankError, question_ids
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,35 +47,12 @@ def lesson_title(nb, stem: str) -> str:
     return stem
 
 
-def _letters(q: dict) -> str:
-    """The right answer as the letters printed on the sheet (options and right-hand entries
-    are lettered in the bank's display order, which the handout uses)."""
-    from helpers.questions import question
-
-    shown = question(q["id"])
-    if q["type"] in ("single", "multi"):
-        letter = {e["id"]: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i] for i, e in enumerate(shown["options"])}
-        answers = q["answer"] if isinstance(q["answer"], list) else [q["answer"]]
-        return ", ".join(letter[a] for a in answers) + ". "
-    if q["type"] == "match":
-        letter = {e["id"]: "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i] for i, e in enumerate(shown["right"])}
-        number = {e["id"]: i for i, e in enumerate(shown["left"], 1)}
-        return ", ".join(f"{number[k]}-{letter[v]}" for k, v in sorted(q["answer"].items(), key=lambda kv: number[kv[0]])) + ". "
-    if q["type"] == "order":
-        number = {e["id"]: i for i, e in enumerate(shown["items"])}
-        return "Sheet lines in order: " + ", ".join(str(number[a] + 1) for a in q["answer"]) + ". "
-    return ""
-
-
 def _key_html(q: dict) -> str:
-    from course.authoring import instructor_answer
-
-    parts = [f"<p><strong>Answer.</strong> {html.escape(_letters(q) + instructor_answer(q['id']))}</p>"]
+    parts = [f"<p><strong>Answer.</strong> {_inline(answer_line(q))}</p>"]   # option texts are Markdown
     if q.get("explanation"):
         parts.append(f"<div><strong>Why.</strong> {markdown_html(q['explanation'])}</div>")
-    for mistake in q.get("mistakes", []):
-        feedback = markdown_html(" ".join(str(mistake.get("feedback", "")).split()))
-        parts.append(f"<div><em>If a student answers {html.escape(str(mistake.get('answer')))}:</em> {feedback}</div>")
+    for does, feedback in wrong_answers(q):
+        parts.append(f"<div><em>If a student {html.escape(does)}:</em> {markdown_html(feedback)}</div>")
     if q.get("source_ids"):
         parts.append(f"<p><strong>Sources.</strong> {html.escape('; '.join(q['source_ids']))}</p>")
     return f'<div class="course-key">{"".join(parts)}</div>'
@@ -90,6 +69,77 @@ def page(title: str, heading: str, blocks: list[str]) -> str:
     return body
 
 
+# A question that needs the lesson's data gets it on the sheet: the table (or, with none, the
+# figure) the lesson shows last before asking it, in the same section; a your-turn task, which
+# is code, is marked to be done at the computer.
+YOUR_TURN = "your-turn"
+MAX_ROWS = 20
+_NEEDS_DATA = re.compile(r"`|\btable\b|\bchart\b|\brows?\b|\bcolumns?\b", re.IGNORECASE)
+AT_THE_COMPUTER = ('<p class="course-at-computer"><strong>At the computer.</strong> This task is code: '
+                   "do it in the lesson's notebook, where the data is, and pass the result to "
+                   "<code>check()</code>. On paper, say how you would work it out.</p>")
+
+
+def needs_data(qid: str) -> bool:
+    """A numeric question, or one whose prompt names code, a table, a chart, rows or columns."""
+    from helpers.questions import question
+
+    q = question(qid)
+    return q["type"] == "numeric" or bool(_NEEDS_DATA.search(q["prompt"]))
+
+
+def _cut_rows(table: str) -> str:
+    rows = re.findall(r"<tr\b.*?</tr>\s*", table, re.S)
+    body = re.search(r"<tbody>(.*?)</tbody>", table, re.S)
+    kept = re.findall(r"<tr\b.*?</tr>\s*", body.group(1), re.S) if body else rows
+    if not body or len(kept) <= MAX_ROWS:
+        return table
+    more = f'<tr><td colspan="99">... and {len(kept) - MAX_ROWS} more rows in the notebook</td></tr>'
+    return table[:body.start(1)] + "".join(kept[:MAX_ROWS]) + more + table[body.end(1):]
+
+
+def shown_before(nb) -> dict[str, str]:
+    """Question id -> what the sheet prints with it: the last table (else figure) the lesson
+    shows in the same section before asking it, or the at-the-computer mark for a your-turn
+    task; nothing for a question that needs no data."""
+    context: dict[str, str] = {}
+    tables: list[str] = []
+    figures: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and re.match(r"##\s", cell.source):
+            tables, figures = [], []
+        if cell.cell_type != "code":
+            continue
+        your_turn = YOUR_TURN in cell.metadata.get("tags", [])
+        for qid in question_ids_in(cell.source):
+            if qid in context:
+                continue
+            if your_turn:
+                context[qid] = AT_THE_COMPUTER
+            elif needs_data(qid):
+                found = tables[-1:] or figures[-1:]
+                context[qid] = (f'<div class="course-data"><p><em>From the lesson:</em></p>{found[0]}</div>'
+                                if found else AT_THE_COMPUTER)
+        if your_turn:
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            html_out = data.get("text/html", "")
+            if "<table" in html_out:
+                tables.append(_cut_rows(re.sub(r"<style\b.*?</style>", "", html_out, flags=re.S)))
+            elif "image/png" in data:
+                figures.append(f'<img alt="{html.escape(" ".join(str(data.get("text/plain", "figure")).split()))}" '
+                               f'src="data:image/png;base64,{data["image/png"].strip()}" style="max-width:100%">')
+            elif "<img" in html_out or "<figure" in html_out:
+                figures.append(html_out)
+    return context
+
+
+def _inside_question(printed: str, extra: str) -> str:
+    """The question's printed block with `extra` at its end, inside its frame."""
+    return printed[:-len("</div>")] + extra + "</div>" if extra and printed.endswith("</div>") else printed + extra
+
+
 def handout(notebook: Path) -> tuple[str, list[str]]:
     nb = nbformat.read(notebook, as_version=4)
     ids = lesson_questions(nb, notebook.stem)
@@ -98,7 +148,9 @@ def handout(notebook: Path) -> tuple[str, list[str]]:
                '<table class="course-header"><tr><td>Name: ______________________</td>'
                "<td>Date: ____________</td></tr></table>\n\n"
                f"{len(ids)} questions from the lesson `{notebook.name}`.")
-    blocks = [question_html(qid, space=True, number=n) for n, qid in enumerate(ids, 1)]
+    context = shown_before(nb)
+    blocks = [_inside_question(question_html(qid, space=True, number=n), context.get(qid, ""))
+              for n, qid in enumerate(ids, 1)]
     return page(f"Questions: {title}", heading, blocks), ids
 
 
@@ -136,12 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"handouts: no such notebook: {', '.join(missing)}", file=sys.stderr)
         return 2
-    try:
-        from course.authoring import read_sources
-        plain = {q["id"]: q for _, q in read_sources()}
-    except BankError as err:
-        plain = None
-        print(f"handouts: answer keys skipped: {err}", file=sys.stderr)
+    plain = instructor_questions()
+    if plain is None:
+        print("handouts: answer keys skipped: they are made from solutions/question-bank/ with the "
+              "course package (the instructor's copy of the course)", file=sys.stderr)
     args.out.mkdir(parents=True, exist_ok=True)
     for notebook in args.notebooks:
         try:

@@ -11,7 +11,15 @@ shaped for a projector, by rules that hold for any lesson:
   - what does not fit a 1280x720 slide continues on a sub-slide (a cell asking several
     questions puts each on the next slide it fits; one question too tall for a slide sets
     its parts smaller, in two columns), and long tables show their first rows;
-  - speaker notes (key S) come from the lesson's section of instructors/guide.md.
+  - worked solutions (cells tagged `your-turn-solution`) are left out: the room sees the task;
+  - every slide has speaker notes (key S): its section's time and place on the clock of the
+    90-minute class plan, from the lesson's own time table (scripts/lesson_times.py), and a
+    prompt for the room; every question slide adds the answer as the letters on the slide,
+    the explanation and what to say to each anticipated wrong answer, read from the
+    plaintext bank in solutions/question-bank/ -- only in the instructor's copy of the course:
+    built in a student copy (`course export-student`), the notes carry no answer; the title
+    slide adds the guide's misconceptions and source-criticism points, the Discussion slide
+    its prompts (instructors/guide.md, also instructor-only).
 
 Where reveal.js comes from, first match wins:
   1. --reveal DIR or the REVEAL_DIR environment variable (a reveal.js release folder with
@@ -33,7 +41,10 @@ from pathlib import Path
 import nbformat
 from nbconvert import SlidesExporter
 
-from course.printed import markdown_html, question_html, question_ids_in
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # the builders' shared modules
+import lesson_times  # noqa: E402
+from answers import answer_line, instructor_questions, wrong_answers  # noqa: E402
+from printed import markdown_html, question_html, question_ids_in  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent / "nbconvert-templates"
 REVEAL_FILES = {
@@ -83,8 +94,11 @@ SHOW_CODE_TAG = "slides-show-code"
 WIDTH, HEIGHT = 1280, 720
 BUDGET = 560
 GUIDE = Path(__file__).resolve().parents[1] / "instructors" / "guide.md"
-# Paragraphs of a lesson's guide section that become its speaker notes, in this order.
-NOTE_LABELS = ("Time", "Discussion", "Misconceptions", "Source criticism")
+# Paragraphs of a lesson's guide section that become the title slide's notes, in this order
+# (its time comes from the lesson's own table, not from the guide).
+NOTE_LABELS = ("Misconceptions", "Source criticism")
+# Cells the room never sees: a your-turn task's worked solution.
+SOLUTION_TAG = "your-turn-solution"
 _DROP_MIMES = ("application/vnd.jupyter.widget-view+json", "application/vnd.course.answer+json")
 
 
@@ -98,12 +112,15 @@ def _set_slide_type(cell, kind: str) -> None:
 
 def _question_outputs(ids: list[str]) -> list:
     """One display per question the cell asks or checks, every part of it printed. A question
-    whose printed form is taller than a slide sets its parts in two smaller columns."""
+    whose printed form is taller than a slide is set smaller (course-mid), and if still too
+    tall, smaller again with its parts in two columns (course-long)."""
     outputs = []
     for qid in ids:
         printed = question_html(qid)
-        if _html_height(printed) > HEIGHT:
-            printed = printed.replace('class="course-question ', 'class="course-question course-long ', 1)
+        for smaller in ("course-mid", "course-long"):
+            if _html_height(printed) <= HEIGHT:
+                break
+            printed = question_html(qid).replace('class="course-question ', f'class="course-question {smaller} ', 1)
         outputs.append(nbformat.v4.new_output("display_data", data={"text/html": printed}))
     return outputs
 
@@ -184,9 +201,11 @@ _HEADING = {"h1": 70, "h2": 58, "h3": 48, "h4": 40, "h5": 36, "h6": 36}
 # and each of its paragraphs (the words, then who said them) starts a line of its own.
 _QUOTE = re.compile(r"<blockquote\b[^>]*>(.*?)</blockquote>", re.S | re.I)
 _QUOTE_WIDTH, _QUOTE_MARGIN = 0.68, 50
-# A printed question (18 px, line-height 1.4, a coloured rule on its left); a long one
-# (course-long) in 16 px with its options in two columns.
-_PRINTED = {"line": 25, "chars": 100, "p": 12, "li": 5}
+# A printed question (22 px, line-height 1.4, a coloured rule on its left: larger than the
+# 20 px text, for a show of hands from the back row); a tall one (course-mid) in 18 px; a
+# longer one (course-long) in 16 px with its options in two columns.
+_PRINTED = {"line": 31, "chars": 82, "p": 14, "li": 6}
+_MID = {"line": 25, "chars": 100, "p": 12, "li": 5}
 _LONG = {"line": 22, "chars": 110, "p": 10, "li": 4}
 _COLUMNS = re.compile(r'<ul class="course-(?:choices|items)"[^>]*>(.*?)</ul>', re.S)
 # A matching question sets its two lists side by side (2:3): the taller one counts.
@@ -208,7 +227,8 @@ def _png_height(data: str) -> int:
 def _html_height(text: str, width: float = 1.0, metrics: dict | None = None) -> int:
     """Estimated px height of some slide HTML set in `width` (a share) of the slide's width."""
     if metrics is None:
-        metrics = (_LONG if "course-long" in text else _PRINTED) if "course-printed" in text else _TEXT
+        metrics = ((_LONG if "course-long" in text else _MID if "course-mid" in text else _PRINTED)
+                   if "course-printed" in text else _TEXT)
     line, chars = metrics["line"], max(8, int(metrics["chars"] * width))
     total = sum(_png_height(m.group(1)) for m in re.finditer(r'src="data:image/png;base64,([A-Za-z0-9+/=]{64})', text))
     text = re.sub(r"<img\b[^>]*>", "", text)
@@ -294,6 +314,7 @@ def _split_markdown(cell) -> list:
         used += height
     if current:
         pieces.append(current)
+    pieces = [blocks for blocks in pieces if _visible_text("\n\n".join(blocks))] or pieces[:1]
     cells = []
     for i, blocks in enumerate(pieces):
         part = nbformat.v4.new_markdown_cell("\n\n".join(blocks))
@@ -302,6 +323,14 @@ def _split_markdown(cell) -> list:
             _set_slide_type(part, "-")
         cells.append(part)
     return cells
+
+
+def _visible_text(markdown: str) -> bool:
+    """True if Markdown shows something: words, an image or a table, not only tags."""
+    if re.search(r"<img\b|<table\b", markdown, re.I):
+        return True
+    rendered = markdown_html(re.sub(r"<[^>]+>", "", markdown))   # the cell's own tags show nothing
+    return "<img" in rendered or bool(re.sub(r"<[^>]+>|&nbsp;|\s", "", rendered))
 
 
 def _heading(cell) -> str | None:
@@ -344,7 +373,7 @@ def guide_notes(stem: str, guide: Path = GUIDE) -> dict[str, str]:
 
 
 def speaker_notes(stem: str, guide: Path = GUIDE) -> str | None:
-    """The guide's time, prompts, misconceptions and source points for one lesson, as Markdown."""
+    """The guide's misconceptions and source-criticism points for one lesson, as Markdown."""
     paragraphs = guide_notes(stem, guide)
     chosen = [f"**{label}.** {paragraphs[label]}" for label in NOTE_LABELS if label in paragraphs]
     return "\n\n".join(chosen) or None
@@ -352,14 +381,21 @@ def speaker_notes(stem: str, guide: Path = GUIDE) -> str | None:
 
 # --- the slide shape -----------------------------------------------------------------------------
 
-def shape(nb, notes: str | None = None, discussion: str | None = None):
-    """The lesson as slides: questions printed whole, code hidden unless tagged, long slides
-    continued on sub-slides, the guide's notes on the title slide and its discussion prompts
-    on the lesson's Discussion slide. Works on a copy."""
+def shape(nb, notes: str | None = None, discussion: str | None = None, *,
+          timing: dict | None = None, keys: dict | None = None):
+    """The lesson as slides: questions printed whole, code hidden unless tagged, worked
+    solutions left out, long slides continued on sub-slides (never an empty one), and speaker
+    notes on every slide: `timing` (section -> its row of the class plan) gives each its time,
+    `keys` (the plaintext bank, instructors only) the answers of its questions, `notes` goes
+    on the title slide and `discussion` on the Discussion slide. Works on a copy."""
     nb = copy.deepcopy(nb)
     cells, carried = [], None
     for cell in nb.cells:
         kind = _slide_type(cell)
+        if SOLUTION_TAG in cell.metadata.get("tags", []):
+            if kind in ("slide", "subslide"):
+                carried = carried or kind
+            continue
         if cell.cell_type == "code":
             ids = question_ids_in(cell.source)
             cell.outputs = [] if ids else _visible_outputs(cell.get("outputs", []))
@@ -406,19 +442,127 @@ def shape(nb, notes: str | None = None, discussion: str | None = None):
         used += height
         laid.append(cell)
 
-    def note(text):
-        cell = nbformat.v4.new_markdown_cell(text)
-        _set_slide_type(cell, "notes")
-        return cell
-
-    if discussion:
-        at = next((i for i, c in enumerate(laid) if re.match(r"discussion\b", _heading(c) or "", re.I)), None)
-        if at is not None:
-            laid.insert(at + 1, note(discussion))
-    if notes and laid:
-        laid.insert(1, note(notes))
-    nb.cells = laid
+    laid = _without_empty_continuations(laid)
+    nb.cells = _with_notes(laid, notes, discussion, timing or {}, keys)
     return nb
+
+
+def _slides(cells: list) -> list[list]:
+    """The cells grouped by the slide (or sub-slide) they appear on."""
+    groups: list[list] = []
+    for cell in cells:
+        if not groups or _slide_type(cell) in ("slide", "subslide"):
+            groups.append([])
+        groups[-1].append(cell)
+    return groups
+
+
+def _shows(cell) -> bool:
+    if _slide_type(cell) in ("notes", "skip"):
+        return False
+    if cell.cell_type == "markdown":
+        return _visible_text(cell.source)
+    return bool(cell.get("outputs")) or not cell.metadata.get("transient", {}).get("remove_source")
+
+
+def _without_empty_continuations(cells: list) -> list:
+    """No slide that is only a "(continued)" line: its marker goes, and whatever else it held
+    (notes) joins the slide before it."""
+    out = []
+    for group in _slides(cells):
+        marker = group[0].cell_type == "markdown" and "course-continued" in group[0].source
+        if marker and out and not any(_shows(c) for c in group[1:]):
+            out += [c for c in group[1:] if _slide_type(c) == "notes"]
+            continue
+        out += group
+    return out
+
+
+def _asked(cell) -> list[str]:
+    """Question ids printed by a (shaped) cell."""
+    found = []
+    for out in cell.get("outputs", []):
+        found += re.findall(r'data-question="([^"]+)"', out.get("data", {}).get("text/html", ""))
+    return found
+
+
+_NEVER_CUT_HINT = {
+    "opening": "Ask the room what it expects the answer to the lesson's opening question to be; come back to it at the end.",
+    "what you will learn": "Ask which objective looks hardest; promise to return to it in the recap.",
+    "recap": "Ask each pair for the one point they would keep, and one they still doubt.",
+}
+
+
+def _prompt(section: str | None, row: dict | None, asks: bool) -> str:
+    if asks:
+        return ("Take a show of hands before any feedback, then ask someone from the smaller group "
+                "to argue their answer.")
+    if row and row.get("prompt"):
+        return row["prompt"][0].upper() + row["prompt"][1:]
+    name = (section or "").lower()
+    for start, text in _NEVER_CUT_HINT.items():
+        if name.startswith(start):
+            return text
+    if section is None or name.startswith("sources"):
+        return "Not presented: point to the list, and ask which of these sources is primary."
+    return "Ask which claim on this slide you would check first, and in which source."
+
+
+def _time_note(section: str | None, row: dict | None, total: int) -> str:
+    if row is None:
+        return "**Time.** Not in the lesson's time table (a reference list): no class time."
+    alone = f"{row['reading']} min reading" + (f" + {row['tasks']} min questions and tasks" if row["tasks"] else "")
+    if row["cut"]:
+        return (f"**Time.** *{section}*: cut in the {lesson_times.CLASS}-minute plan (set as reading); "
+                f"alone {alone}.")
+    home = f"; {row['homework']} min of tasks as homework" if row["homework"] else ""
+    if row["preread"]:
+        home += "; its reading set before class: take only the questions"
+    return (f"**Time.** *{section}*, section {row['number']} of {total}: minute {row['start']}–{row['end']} "
+            f"of {lesson_times.CLASS} ({row['live']} min in class{home}); alone {alone}.")
+
+
+def _answer_note(qid: str, q: dict) -> str:
+    lines = [f"**Answer ({qid}).** {answer_line(q)}"]
+    if q.get("explanation"):
+        lines.append(f"**Why.** {' '.join(str(q['explanation']).split())}")
+    lines += [f"*If a student {does}:* {feedback}" for does, feedback in wrong_answers(q)]
+    return "\n\n".join(lines)
+
+
+def _with_notes(cells: list, title: str | None, discussion: str | None, timing: dict, keys: dict | None) -> list:
+    """Every slide gets one notes cell (reveal.js shows the first per slide): the slide's section
+    time and a prompt; on a question slide the answer, explanation and wrong answers (with
+    keys); the guide's points on the title slide and its prompts on the Discussion slide."""
+    groups = _slides(cells)
+    sections, section = [], "Opening"    # the "## " section each slide belongs to, as the table names it
+    for group in groups:
+        for cell in group:
+            found = re.match(r"##\s+(.+)", cell.source) if cell.cell_type == "markdown" else None
+            section = found.group(1).strip() if found else section
+        sections.append(section)
+    out, discussed = [], False
+    for n, (group, section) in enumerate(zip(groups, sections)):
+        row = timing.get(section)
+        asked = [qid for cell in group for qid in _asked(cell)]
+        parts = [c.source for c in group if _slide_type(c) == "notes"]
+        parts.append(_time_note(section, row, len(timing)))
+        parts.append(f"**Prompt.** {_prompt(section, row, bool(asked))}")
+        if n == 0 and title:
+            parts.append(title)
+        if discussion and not discussed and re.match(r"discussion\b", section, re.I):
+            parts.append(discussion)
+            discussed = True
+        for qid in asked:
+            if keys and qid in keys:
+                parts.append(_answer_note(qid, keys[qid]))
+        # pacing: the section's minutes in class shared among its slides (30 s for the rest)
+        seconds = 60 * row["live"] // sections.count(section) if row and row["live"] else 30
+        parts.append(f'<span class="course-timing" data-seconds="{seconds}"></span>')
+        note = nbformat.v4.new_markdown_cell("\n\n".join(parts))
+        _set_slide_type(note, "notes")
+        out += [c for c in group if _slide_type(c) != "notes"] + [note]
+    return out
 
 
 def exporter() -> SlidesExporter:
@@ -427,12 +571,46 @@ def exporter() -> SlidesExporter:
                           exclude_input_prompt=True, exclude_output_prompt=True)
 
 
-def build(notebook: str | os.PathLike, out_dir: str | os.PathLike, reveal: dict | None) -> Path:
-    """Write OUT_DIR/<notebook name>.slides.html and return its path."""
+def lesson_timing(notebook: Path) -> dict[str, dict]:
+    """Section -> its row of the lesson's 90-minute class plan (numbered), from the time table
+    in the notebook; empty for a notebook without one."""
+    if lesson_times.stated_table(notebook) is None:
+        return {}
+    return {row["section"]: {**row, "number": n} for n, row in enumerate(lesson_times.plan(notebook), 1)}
+
+
+def title_notes(notebook: Path, timing: dict) -> str | None:
+    """The title slide's notes: the lesson's times and plan, and the guide's points."""
+    parts = []
+    if timing:
+        rows = list(timing.values())
+        cut = lesson_times.cut_order(rows)
+        parts.append(f"**Lesson.** Alone: {sum(r['reading'] for r in rows)} min reading and "
+                     f"{sum(r['tasks'] for r in rows)} min questions and tasks (the notebook's time table). "
+                     f"In class: {sum(r['live'] for r in rows)} of {lesson_times.CLASS} min live, "
+                     f"{sum(r['homework'] for r in rows)} min of tasks as homework"
+                     + (f"; short of time, {'read before class' if cut[0][1] == 'read' else 'cut'} first: "
+                        f"*{cut[0][0]['section']}*" if cut else "")
+                     + (f". Plan: instructors/{lesson_times.PLANS}/{notebook.stem}.md."
+                        if (GUIDE.parent / lesson_times.PLANS / f"{notebook.stem}.md").is_file() else "."))
+    guide = speaker_notes(notebook.stem)
+    if guide:
+        parts.append(guide)
+    return "\n\n".join(parts) or None
+
+
+def build(notebook: str | os.PathLike, out_dir: str | os.PathLike, reveal: dict | None,
+          keys: dict | None | bool = True) -> Path:
+    """Write OUT_DIR/<notebook name>.slides.html and return its path. `keys` is the plaintext
+    bank for the answers in the notes: True (default) reads it if this copy has it, None
+    leaves answers out."""
     notebook = Path(notebook)
+    if keys is True:
+        keys = instructor_questions()
+    timing = lesson_timing(notebook)
     prompts = guide_notes(notebook.stem).get("Discussion")
-    nb = shape(nbformat.read(notebook, as_version=4), speaker_notes(notebook.stem),
-               f"**Discussion.** {prompts}" if prompts else None)
+    nb = shape(nbformat.read(notebook, as_version=4), title_notes(notebook, timing),
+               f"**Discussion (guide).** {prompts}" if prompts else None, timing=timing, keys=keys)
     body, _ = exporter().from_notebook_node(
         nb, resources={"offline_reveal": reveal, "metadata": {"name": notebook.stem, "path": str(notebook.parent)}})
     target = Path(out_dir) / f"{notebook.stem}.slides.html"

@@ -68,17 +68,57 @@ def test_the_handout_has_every_question_whole_with_room_to_answer_and_no_answers
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_the_key_gives_each_answer_with_its_explanation(path, built, plain):
-    from course.authoring import instructor_answer
+    from answers import answer_line
     from helpers.questions import question_ids
 
     html = (built / "keys" / f"{path.stem}.key.html").read_text()
     found = blocks(html)
     assert sorted(found) == sorted(question_ids(path.stem))
     for qid, part in found.items():
-        assert text(instructor_answer(qid)) in text(part)
+        assert text(build_handouts.markdown_html(answer_line(plain[qid])))[:60] in text(part), qid
         explanation = " ".join(str(plain[qid].get("explanation", "")).split())
         if explanation:
             assert text(build_handouts.markdown_html(explanation))[:80] in text(part)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_a_question_that_needs_data_prints_it_or_is_marked_at_the_computer(path, built):
+    """Numeric questions and prompts that name code, a table, a chart, rows or columns get the
+    lesson's table (or figure) on the sheet; a your-turn task, which is code, says to do it at
+    the computer. No question is left asking for data the sheet does not have."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    your_turn = {qid for cell in nb.cells if cell.cell_type == "code" and "your-turn" in cell.metadata.get("tags", [])
+                 for qid in build_handouts.question_ids_in(cell.source)}
+    found = blocks((built / "handouts" / f"{path.stem}.handout.html").read_text())
+    for qid, part in found.items():
+        at_computer = "course-at-computer" in part
+        if qid in your_turn:
+            assert at_computer, f"{qid}: a your-turn task (code) not marked 'at the computer'"
+        elif build_handouts.needs_data(qid):
+            assert at_computer or "<table" in part or "<img" in part, f"{qid}: needs data the sheet does not print"
+
+
+def test_the_data_printed_is_the_last_table_of_the_section_before_the_question():
+    import nbformat
+
+    def table(label):
+        cell = nbformat.v4.new_code_cell("t")
+        cell.outputs = [nbformat.v4.new_output("execute_result", data={
+            "text/html": f"<table><tbody><tr><td>{label}</td></tr></tbody></table>", "text/plain": label})]
+        return cell
+
+    task = nbformat.v4.new_code_cell('x = ...\ncheck("l4.yt-monthly-rate", x)')
+    task.metadata["tags"] = ["your-turn"]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("## One"), table("old"), nbformat.v4.new_markdown_cell("## Two"),
+                table("first"), table("issued"), task, nbformat.v4.new_code_cell('ask("l4.pace-1921")'),
+                nbformat.v4.new_markdown_cell("## Three"), nbformat.v4.new_code_cell('ask("l4.fell-1925")')]
+    context = build_handouts.shown_before(nb)
+    assert "issued" in context["l4.pace-1921"] and "first" not in context["l4.pace-1921"]
+    assert "course-at-computer" in context["l4.yt-monthly-rate"]
+    assert "course-at-computer" in context["l4.fell-1925"]          # no table in its section
 
 
 # The script's main() is called in this process (as `make handouts` runs it, with its argv):

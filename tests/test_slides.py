@@ -2,10 +2,12 @@
 turns a lesson into reveal.js HTML without touching the network, either at build time
 (sockets are blocked here) or when the file is opened (nothing in it loads from a URL)."""
 import importlib.util
+import os
 import re
 from html import unescape
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -47,12 +49,24 @@ def no_network(monkeypatch):
 @pytest.fixture
 def fake_reveal(tmp_path):
     """A stand-in reveal.js release: just enough files, each with a marker to find."""
-    folder = tmp_path / "reveal"
+    return _write_fake_reveal(tmp_path / "reveal")
+
+
+def _write_fake_reveal(folder):
     for rel in build_slides.REVEAL_FILES.values():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         end = "var s = '</script>';" if rel.endswith(".js") else 'a::after { content: "</style>"; }'
         (folder / rel).write_text(f"/* marker {rel} */ {end}\n")
     return folder
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Every lesson built once, as `make slides` builds it here (with the answers in the notes
+    when this copy has the plaintext bank), shared by the tests that read the decks."""
+    out = tmp_path_factory.mktemp("decks")
+    reveal = build_slides.read_reveal(_write_fake_reveal(out / "reveal"))
+    return {path: build_slides.build(path, out, reveal).read_text() for path in LESSONS}
 
 
 @pytest.fixture
@@ -96,16 +110,16 @@ def _printed(html: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
-def test_every_question_of_the_lesson_is_on_its_slides_with_all_its_parts(path, fake_reveal, tmp_path):
+def test_every_question_of_the_lesson_is_on_its_slides_with_all_its_parts(path, built):
     """The bank says which questions a lesson has; each must be printed once, whole."""
-    from course.printed import _inline
     from helpers.questions import question, question_ids
+    from printed import _inline   # scripts/, put on the path by build_slides
 
     def text(fragment):
         return " ".join(unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
-    html = build_slides.build(path, tmp_path, build_slides.read_reveal(fake_reveal)).read_text()
-    printed = _printed(html)
+    html = built[path]
+    printed = _printed(re.sub(r'<aside class="notes">.*?</aside>', "", html, flags=re.S))
     wanted = question_ids(path.stem)
     assert sorted(printed) == sorted(wanted), (
         f"{path.name}: missing {sorted(set(wanted) - set(printed))}, extra {sorted(set(printed) - set(wanted))}")
@@ -116,6 +130,8 @@ def test_every_question_of_the_lesson_is_on_its_slides_with_all_its_parts(path, 
         for field in ("options", "items", "left", "right"):
             for entry in q.get(field, []):
                 assert text(_inline(entry["text"])) in text(part), f"{qid}: {field} entry {entry['id']!r} is not on the slide"
+        if q["type"] == "order":   # lettered, for a room calling out an order and a key giving one
+            assert all(f"{c}. {text(_inline(e['text']))}" in text(part) for c, e in zip("ABCDEFGH", q["items"])), qid
 
 
 def _code_nb(*cells):
@@ -141,7 +157,7 @@ def test_code_is_hidden_unless_tagged_and_outputs_stay():
     assert "groupby" in body
     assert "import pandas" not in body
     # the dropped cell opened a slide: the next cell opens it instead
-    assert build_slides._slide_type(shaped.cells[-1]) == "slide"
+    assert build_slides._slide_type([c for c in shaped.cells if c.source == "Next part"][0]) == "slide"
 
 
 def test_a_long_cell_continues_on_sub_slides_and_long_tables_are_cut():
@@ -160,16 +176,122 @@ def test_a_long_cell_continues_on_sub_slides_and_long_tables_are_cut():
     assert short.count("<tr") == build_slides.MAX_ROWS + 2 and "30 more rows in the notebook" in short
 
 
+def slides_of(html: str) -> list[tuple[str, list[str]]]:
+    """(what the slide shows, [its speaker notes]) for every slide, sub-slides included."""
+    out = []
+    for body in re.findall(r"<section\b[^>]*>((?:(?!<section\b).)*?)</section>", html, re.S):
+        notes = re.findall(r'<aside class="notes">(.*?)</aside>', body, re.S)
+        shown = re.sub(r'<aside class="notes">.*?</aside>|<style\b.*?</style>', "", body, flags=re.S)
+        out.append((" ".join(unescape(re.sub(r"<[^>]+>", " ", shown)).split()),
+                    [" ".join(unescape(re.sub(r"<[^>]+>", " ", n)).split()) for n in notes]))
+    return out
+
+
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
-def test_speaker_notes_come_from_the_guide_for_every_lesson(path, fake_reveal, tmp_path):
-    if not build_slides.GUIDE.is_file():  # a student copy (course export-student) has no guide
-        pytest.skip("speaker notes come from instructors/guide.md (the instructor copy)")
-    notes = build_slides.speaker_notes(path.stem)
-    assert notes, f"instructors/guide.md has no section naming `{path.name}` with prompts and misconceptions"
-    assert "**Discussion.**" in notes and "**Misconceptions.**" in notes
-    html = build_slides.build(path, tmp_path, build_slides.read_reveal(fake_reveal)).read_text()
-    asides = re.findall(r'<aside class="notes">(.*?)</aside>', html, re.S)
-    assert asides and "Misconceptions." in asides[0] and "Discussion." in asides[0]
+def test_every_slide_has_speaker_notes_with_its_time_from_the_lessons_table_and_a_prompt(path, built):
+    """Counts the notes of every slide: exactly one (reveal.js shows the first), never empty,
+    with its section's minutes as the class plan generates them from the notebook's table."""
+    slides = slides_of(built[path])
+    assert slides
+    timing = build_slides.lesson_timing(path)
+    assert timing, f"{path.name}: no time table"
+    for number, (shown, notes) in enumerate(slides, 1):
+        assert len(notes) == 1, f"{path.name}: slide {number} ({shown[:50]!r}) has {len(notes)} speaker notes"
+        assert "Time." in notes[0] and "Prompt." in notes[0], f"{path.name}: slide {number}: {notes[0][:120]!r}"
+        prompt = notes[0].split("Prompt.", 1)[1].strip()
+        assert len(prompt.split()) >= 5, f"{path.name}: slide {number} has an empty prompt"
+    stated = [n[0] for _, n in slides]
+    for section, row in timing.items():
+        if row["cut"]:
+            continue
+        line = f"Time. {section} , section {row['number']} of {len(timing)}: minute {row['start']}–{row['end']} of 90"
+        assert any(line in note for note in stated), f"{path.name}: no slide of {section!r} states {line!r}"
+    lesson = f"Alone: {sum(r['reading'] for r in timing.values())} min reading and {sum(r['tasks'] for r in timing.values())} min"
+    assert lesson in stated[0], f"{path.name}: the title slide does not give the table's totals"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_question_slides_carry_the_answer_explanation_and_wrong_answers_in_their_notes(path, built):
+    from answers import instructor_questions, letters, wrong_answers
+
+    keys = instructor_questions()
+    if keys is None:
+        pytest.skip("answers come from solutions/question-bank (the instructor's copy)")
+    for shown, notes in slides_of(built[path]):
+        for qid in re.findall(r"Question \(([^)\s]+)\)", shown):
+            q = keys[qid]
+            assert f"Answer ({qid}). {letters(q)}".strip() in notes[0], f"{qid}: no answer letters in the notes"
+            why = " ".join(str(q.get("explanation", "")).split())[:50]
+            assert not why or unescape(re.sub(r"[*`]", "", why))[:30] in notes[0], f"{qid}: no explanation"
+            for does, _ in wrong_answers(q):
+                assert f"If a student {does}:" in notes[0], f"{qid}: no note for a student who {does}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_no_slide_is_only_a_continued_heading_and_no_worked_solution_is_shown(path, built):
+    slides = slides_of(built[path])
+    for shown, _ in slides:
+        assert not re.fullmatch(r".{0,80}\(continued\)", shown), f"{path.name}: an empty slide {shown!r}"
+    assert "Worked solution" not in built[path]
+    for cell in nbformat.read(path, as_version=4).cells:
+        if build_slides.SOLUTION_TAG in cell.metadata.get("tags", []):
+            for line in re.findall(r"^(?!\s*#)(.{25,})$", cell.source, re.M):
+                assert unescape(line.strip()) not in " ".join(s for s, _ in slides), (
+                    f"{path.name}: worked-solution code on a slide: {line.strip()!r}")
+
+
+def test_a_slide_left_empty_by_a_cut_loses_its_continued_line():
+    text = "## Long\n\n" + "\n\n".join(f"Paragraph {i}. " + "word " * 90 for i in range(5))
+    tail = nbformat.v4.new_markdown_cell("<details>\n\n" + "x " * 10 + "\n\n</details>")
+    solution = nbformat.v4.new_markdown_cell("<details>\n<summary>Worked solution</summary>\n\n```python\nsecret = 1\n```\n</details>")
+    solution.metadata["tags"] = [build_slides.SOLUTION_TAG]
+    shaped = build_slides.shape(_code_nb(nbformat.v4.new_markdown_cell(text), solution, tail))
+    assert "secret" not in "".join(c.source for c in shaped.cells)
+    for group in build_slides._slides(shaped.cells):
+        if "course-continued" in group[0].source:
+            assert any(build_slides._shows(c) for c in group[1:]), "a (continued) slide with nothing on it"
+    assert all(sum(build_slides._slide_type(c) == "notes" for c in g) == 1 for g in build_slides._slides(shaped.cells))
+
+
+def test_slides_and_sheets_built_in_a_student_copy_carry_no_answers(built, tmp_path):
+    """A student copy (course export-student: no solutions/, no course package) builds its own
+    slides, with times and prompts in the notes, and question sheets, without one answer,
+    explanation or feedback, and skips the keys."""
+    from course import export   # this test needs the instructor's copy (and so stays out of the student's)
+    from answers import instructor_questions, wrong_answers
+
+    keys = instructor_questions()
+    if keys is None:
+        pytest.skip("needs the instructor's copy to make a student copy from")
+    copy = tmp_path / "student"
+    export.export(copy)
+    assert not (copy / "solutions").exists() and not (copy / "src" / "course").exists()
+    lesson = next(p for p in LESSONS if p.name.startswith("04_")) if any(p.name.startswith("04_") for p in LESSONS) else LESSONS[0]
+    run = ("import sys, runpy; sys.modules['course'] = None; "   # as if the package were not there
+           f"slides = runpy.run_path('scripts/build_slides.py')['main'](['--out', 'decks', 'notebooks/{lesson.name}']); "
+           f"sheets = runpy.run_path('scripts/build_handouts.py')['main'](['--out', 'sheets', '--keys', 'keys', "
+           f"'notebooks/{lesson.name}']); sys.exit(slides or sheets)")
+    env = {**os.environ, "PYTHONPATH": str(copy / "src")}
+    env.pop("COURSE_QUESTION_SOURCES", None)
+    done = subprocess.run([sys.executable, "-c", run], cwd=copy, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "answer keys skipped" in done.stderr and not (copy / "keys").exists()
+    sheet = (copy / "sheets" / f"{lesson.stem}.handout.html").read_text()
+    html = (copy / "decks" / f"{lesson.stem}.slides.html").read_text()
+    slides = slides_of(html)
+    assert slides and all(len(n) == 1 and "Time." in n[0] for _, n in slides)
+    notes = " ".join(n[0] for _, n in slides)
+    instructor = " ".join(n[0] for _, n in slides_of(built[lesson]))
+    asked = re.findall(r'data-question="([^"]+)"', html)
+    assert asked and all(f"Answer ({qid})" in instructor for qid in asked)   # the same deck, keyed
+    for qid in asked:
+        q = keys[qid]
+        assert f"Answer ({qid})" not in notes
+        why = " ".join(str(q.get("explanation", "")).split())[:40]
+        for built_there in (html, sheet):
+            assert not why or why not in built_there, f"{qid}: its explanation is in the student's slides or sheet"
+            for does, feedback in wrong_answers(q):
+                assert feedback[:40] not in built_there, f"{qid}: the feedback for a student who {does} is in the student's copy"
 
 
 def test_an_incomplete_reveal_folder_is_refused(tmp_path):
@@ -225,3 +347,19 @@ def test_a_question_taller_than_a_slide_is_set_in_two_columns(monkeypatch):
     short = '<div class="course-question course-printed" data-question="y"><p>Which?</p></div>'
     monkeypatch.setattr(build_slides, "question_html", lambda qid: short)
     assert "course-long" not in build_slides._question_outputs(["y"])[0]["data"]["text/html"]
+
+
+def test_a_question_a_little_too_tall_is_set_one_size_smaller_before_two_columns(monkeypatch):
+    def printed(n):
+        options = "".join(f"<li><strong>{c}.</strong> {'an option of some length ' * 5}</li>" for c in "ABCDEFGHIJKLMNOPQRST"[:n])
+        return (f'<div class="course-question course-printed" data-question="x"><p>Which?</p>'
+                f'<ul class="course-choices">{options}</ul></div>')
+
+    def mid(n):
+        return printed(n).replace('class="course-question ', 'class="course-question course-mid ', 1)
+
+    n = next(n for n in range(1, 21) if build_slides._html_height(printed(n)) > build_slides.HEIGHT)
+    assert build_slides._html_height(mid(n)) <= build_slides.HEIGHT
+    monkeypatch.setattr(build_slides, "question_html", lambda qid: printed(n))
+    [out] = build_slides._question_outputs(["x"])
+    assert 'class="course-question course-mid course-printed"' in out["data"]["text/html"]

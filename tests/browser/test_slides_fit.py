@@ -1,5 +1,6 @@
 """Offline slides in headless Chromium: every slide of every lesson fits 1280x720 (nothing
-runs off the bottom or the right edge), and the speaker view shows the guide's notes.
+runs off the bottom or the right edge), and the speaker view shows each slide's notes (its
+time on the class plan, a prompt, the guide's points) and paces the talk by the plan.
 
 These open the files `make slides` writes, in the session's Chromium.
 """
@@ -64,7 +65,7 @@ def test_every_slide_fits_1280_by_720(browser, slides, stem):
         f"  slide {m['slide']}: {m['width']}x{m['height']} px, starts '{m['start']}'" for m in over)
 
 
-def test_speaker_view_shows_the_guide_notes(browser, slides):
+def test_speaker_view_shows_the_notes_and_paces_by_the_class_plan(browser, slides):
     stem = LESSONS[0].stem
     page = open_slides(browser, slides[stem])
     try:
@@ -76,6 +77,15 @@ def test_speaker_view_shows_the_guide_notes(browser, slides):
         speaker.wait_for_function(
             "() => (document.querySelector('.speaker-controls-notes .value') || {}).innerText", timeout=15_000)
         text = notes.inner_text()
-        assert "Misconceptions." in text and "Discussion." in text, text[:500]
+        assert "Time." in text and "Prompt." in text and "Misconceptions." in text, text[:500]
+        # reveal.js paces the talk by the seconds each slide carries from the class plan
+        speaker.wait_for_function("() => /pacing (ahead|on-track|behind)/.test("
+                                  "(document.querySelector('.speaker-controls-time .pacing') || {}).className || '')",
+                                  timeout=15_000)
+        page.keyboard.press("ArrowRight")
+        speaker.wait_for_function("() => (document.querySelector('.speaker-controls-notes .value') || {})"
+                                  ".innerText.includes('section 2 of')", timeout=15_000)
+        timings = page.evaluate("() => Reveal.getSlidesAttributes().map(a => a['data-timing'])")
+        assert timings and all(t is not None and int(t) > 0 for t in timings), timings
     finally:
         page.close()

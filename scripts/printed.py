@@ -3,7 +3,10 @@
 Why: the widgets need a running kernel, but a projected slide or a worksheet must still show
 the whole question (every option, every item to order, both sides of a matching), or the
 room cannot answer it. One renderer serves the slides and the handouts, from the student
-side of the bank (no answers in it), so neither can show more than the notebook does.
+side of the bank (no answers in it), so neither can show more than the notebook does. It
+lives beside the two builders, not in the instructor package, and needs only ``helpers``:
+a student copy of the course (``course export-student``) has no ``course`` package and still
+builds its slides and question sheets.
 """
 from __future__ import annotations
 
@@ -82,9 +85,10 @@ def _body(q: dict, space: bool) -> str:
     if kind in ("single", "multi"):
         return _lettered(q["options"], "&#9711;" if kind == "single" else "&#9744;", space)
     if kind == "order":
-        rows = "".join(f"<li>{_blank('2.5em') + ' ' if space else ''}{_inline(e['text'])}</li>"
-                       for e in q["items"])
-        return f'<ul class="course-items">{rows}</ul>'
+        # lettered, so that the room can call out an order ("C, A, D, B") and the key give one
+        rows = "".join(f"<li>{_blank('2.5em') + ' ' if space else ''}<strong>{_LETTERS[i]}.</strong> {_inline(e['text'])}</li>"
+                       for i, e in enumerate(q["items"]))
+        return f'<ul class="course-items" style="list-style:none;padding-left:0.5em">{rows}</ul>'
     if kind == "match":
         left = "".join(f"<li>{_inline(e['text'])}{' ' + _blank('2.5em') if space else ''}</li>"
                        for e in q["left"])
