@@ -9,7 +9,9 @@ time for each question asked in the section:
 * a reflection: one minute per 10 words it asks for, at least 5;
 * a code cell tagged ``your-turn``: 5 minutes.
 
-"Sources and further reading" is a reference list, not read through, and is left out. Each
+"Sources and further reading" is a reference list, not read through, and is left out; so are
+citations' link definitions, which a reader never sees. A "Going further (optional)" section
+has its row but is not in the lesson's total. Each
 lesson shows the result in its "Time, section by section" table; the test suite checks that
 the table is current. Print a lesson's table, or rewrite the tables in place after changing
 a lesson (run it on executed notebooks: tables and figures are counted from the outputs):
@@ -41,8 +43,10 @@ WORDS_PER_MINUTE = 150
 # A written answer longer than this many minutes is set as homework in a class plan.
 LONG_WRITING = 10
 ASK = re.compile(r"""\b(?:ask|check)\(\s*["']([^"']+)["']""")
-SKIPPED = re.compile(r"^sources\b", re.IGNORECASE)
+SKIPPED = re.compile(r"^sources and further reading\b", re.IGNORECASE)
 MARKUP = re.compile(r"[`*_#>|\[\]]")
+# a citation's link definition (`[id]: URL "title"`) is not shown, so it is not read
+DEFINITION = re.compile(r"^\s*\[[^\]\n]+\]:\s*\S+.*$", re.M)
 
 
 def _bank(root: Path) -> dict:
@@ -92,7 +96,8 @@ def sections(path: Path, bank: dict | None = None) -> list[dict]:
         if heading:
             out.append(new(heading.group(1).strip()))
         current = out[-1]
-        current["words"] += len(MARKUP.sub(" ", source).split())
+        read = DEFINITION.sub("", source) if cell["cell_type"] == "markdown" else source
+        current["words"] += len(MARKUP.sub(" ", read).split())
         current["text"].append(source)
         for output in cell.get("outputs", []):   # tables and printed figures name their figures
             plain = output.get("data", {}).get("text/plain", output.get("text", ""))
@@ -121,14 +126,58 @@ def sections(path: Path, bank: dict | None = None) -> list[dict]:
     return kept
 
 
+# --- how long a lesson's prose is ------------------------------------------------------------
+# A newcomer should finish a lesson in an evening, so lessons 01-06 hold at most PROSE_LIMIT
+# words of prose (tests/test_lesson_times.py). Counted: what a reader sees of the Markdown
+# cells, a citation's label included; not worked solutions (cells tagged your-turn-solution),
+# code, tables, HTML tags or citation ids, and nothing from a "Going further (optional)"
+# heading to the next "## " heading, nor the "Sources and further reading" section.
+PROSE_LIMIT = 2500
+_FENCE = re.compile(r"```.*?```", re.S)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_LABELLED = re.compile(r"\[([^\]\n]+(?:\n[^\]\n]+)?)\]\[[^\]\n]+\]")
+_BARE_ID = re.compile(r"(?<![\]\w])\[[a-z0-9][a-z0-9-]*(?:;\s*[a-z0-9][a-z0-9-]*)*\](?![(\[:])")
+_TAG = re.compile(r"<[^>\n]+>")
+_PROSE_WORD = re.compile(r"[^\W_](?:[\w’'‑-]*[^\W_])?")
+
+
+def prose_words(path: Path) -> int:
+    words, skipping = 0, False
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] != "markdown" or "your-turn-solution" in cell.get("metadata", {}).get("tags", []):
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        kept = []
+        for line in source.splitlines():
+            heading = re.match(r"##\s+(.+)", line)
+            if heading:   # a skipped section runs to the next "## " heading, across cells
+                skipping = bool(_OPTIONAL.search(heading.group(1)) or SKIPPED.match(heading.group(1)))
+            if not skipping:
+                kept.append(line)
+        text = _FENCE.sub(" ", "\n".join(kept))
+        text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("|"))
+        for pattern in (_INLINE_CODE, DEFINITION, _BARE_ID, _TAG):
+            text = pattern.sub(" ", text)
+        text = _LABELLED.sub(lambda m: f" {m.group(1)} ", text)
+        words += len(_PROSE_WORD.findall(text))
+    return words
+
+
+def required(rows: list[dict]) -> list[dict]:
+    """The rows a student must work through: an optional section ("Going further (optional)")
+    is shown in the table but left out of the lesson's time."""
+    return [r for r in rows if not _OPTIONAL.search(r["section"])]
+
+
 def table(rows: list[dict]) -> str:
     lines = ["| section | reading | questions and tasks |", "|---|---|---|"]
     for row in rows:
         tasks = f"{row['tasks']} min" if row["tasks"] else "-"
         lines.append(f"| {row['section']} | {row['reading']} min | {tasks} |")
-    reading = sum(r["reading"] for r in rows)
-    tasks = sum(r["tasks"] for r in rows)
-    lines.append(f"| **in all** | **{reading} min** | **{tasks} min** |")
+    reading = sum(r["reading"] for r in required(rows))
+    tasks = sum(r["tasks"] for r in required(rows))
+    total = "**in all**" if len(required(rows)) == len(rows) else "**in all, without the optional section**"
+    lines.append(f"| {total} | **{reading} min** | **{tasks} min** |")
     return "\n".join(lines)
 
 
@@ -302,8 +351,8 @@ def _in_class(row: dict) -> str:
 
 def plan_markdown(path: Path, bank: dict | None = None) -> str:
     rows = plan(path, bank)
-    reading = sum(r["reading"] for r in rows)
-    tasks = sum(r["tasks"] for r in rows)
+    reading = sum(r["reading"] for r in required(rows))
+    tasks = sum(r["tasks"] for r in required(rows))
     homework = (sum(r["homework"] for r in rows) + sum(r["reading"] + r["tasks"] - r["homework"] for r in rows if r["cut"])
                 + sum(r["reading"] for r in rows if r["preread"] and not r["cut"]))
     lines = [f"<!-- {GENERATED} -->",
@@ -363,8 +412,8 @@ def plan_markdown(path: Path, bank: dict | None = None) -> str:
 def guide_paragraph(path: Path, bank: dict | None = None) -> str:
     """The guide's "Time." paragraph of one lesson, between markers."""
     rows = plan(path, bank)
-    reading = sum(r["reading"] for r in rows)
-    tasks = sum(r["tasks"] for r in rows)
+    reading = sum(r["reading"] for r in required(rows))
+    tasks = sum(r["tasks"] for r in required(rows))
     live = sum(r["live"] for r in rows)
     home = sum(r["homework"] for r in rows)
     cut = [r["section"] for r in rows if r["cut"]]

@@ -7,6 +7,7 @@ text or questions changed and the table was not.
 """
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,70 @@ def test_words_tables_questions_and_tasks_are_counted_per_section(tmp_path):
     text = lesson_times.table(rows)
     assert text.splitlines()[-1] == "| **in all** | **5 min** | **23 min** |"
     assert "| Opening | 1 min | - |" in text
+
+
+def test_link_definitions_are_not_read_and_the_optional_section_is_outside_the_total(tmp_path):
+    definitions = "\n".join(f'[id-{i}]: https://example.org/{i} "id-{i}: An Author, A Long Title of a Work"'
+                             for i in range(30))
+    path = _nb(tmp_path, [
+        _md("## 1. First\n\n" + "word " * 150 + "[Author 1921][id-0].\n\n" + definitions),
+        _md("## Sources first\n\n" + "word " * 150),          # a real section, not the reference list
+        _md("## Going further (optional)\n\n" + "word " * 300),
+        _md("## Sources and further reading\n\n" + "word " * 500),
+    ])
+    rows = lesson_times.sections(path, {})
+    assert [(r["section"], r["reading"]) for r in rows] == [
+        ("1. First", 1), ("Sources first", 1), ("Going further (optional)", 2)]
+    last = lesson_times.table(rows).splitlines()[-1]
+    assert last == "| **in all, without the optional section** | **2 min** | **0 min** |"
+
+
+def test_prose_is_what_a_reader_sees_of_the_lesson(tmp_path):
+    path = _nb(tmp_path, [
+        _md("# Title\n\nOne two three [Pirani\n2008][pirani-2008] four [pirani-2008] `code here`.\n\n"
+            "| a | table |\n|---|---|\n| not | prose |\n\n```python\nx = 1\n```\n\n"
+            '[pirani-2008]: https://example.org "pirani-2008: Simon Pirani, a title"'),
+        _md("<details>\nA worked solution\n</details>", ) | {"metadata": {"tags": ["your-turn-solution"]}},
+        _md("## Sources first\n\nfive six"),
+        _md("## Going further (optional)\n\nnot counted here"),
+        _md("more optional words, in a cell without a heading"),
+        _md("## Recap\n\nseven"),
+        _md("## Sources and further reading\n\nnot counted"),
+        _md("**Secondary works**: not counted either"),
+    ])
+    # Title, One, two, three, Pirani, 2008, four; Sources first five six; Recap seven
+    assert lesson_times.prose_words(path) == 13
+
+
+@pytest.mark.parametrize("path", [p for p in LESSONS if p.name[:2] in {"01", "02", "03", "04", "05", "06"}],
+                         ids=lambda p: p.stem)
+def test_a_lesson_can_be_read_in_an_evening(path):
+    words = lesson_times.prose_words(path)
+    assert words <= lesson_times.PROSE_LIMIT, (
+        f"{path.name}: {words} words of prose, more than {lesson_times.PROSE_LIMIT}. Tighten it, or move "
+        "depth that no question needs into its '## Going further (optional)' section (after the Recap)")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_no_question_depends_on_an_optional_section(path):
+    """A student may skip "Going further (optional)": nothing in it is asked or checked, and it
+    comes after the Recap, so the lesson's path ends before it."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    headings, optional = [], False
+    for cell in cells:
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        for line in source.splitlines():
+            found = re.match(r"##\s+(.+)", line) if cell["cell_type"] == "markdown" else None
+            if found:
+                headings.append(found.group(1).strip())
+                optional = bool(re.search(r"optional|going further", found.group(1), re.I))
+        if optional and cell["cell_type"] == "code":
+            asked = lesson_times.ASK.findall(source)
+            assert not asked, f"{path.name}: {asked} asked in an optional section"
+    for i, heading in enumerate(headings):
+        if re.search(r"going further", heading, re.I):
+            assert "optional" in heading.lower(), f"{path.name}: call it '## Going further (optional)'"
+            assert any(h.startswith("Recap") for h in headings[:i]), f"{path.name}: '{heading}' comes before the Recap"
 
 
 def test_write_fills_and_then_keeps_the_table(tmp_path):
