@@ -408,6 +408,8 @@ def shape(nb, notes: str | None = None, discussion: str | None = None, *,
                 continue
             pieces = _question_cells(cell, ids) if ids else [cell]
         elif cell.cell_type == "markdown":
+            if re.match(r"##\s", cell.source) and kind in ("-", "fragment"):
+                _set_slide_type(cell, "slide")   # a section always opens a slide, tagged or not
             pieces = _split_markdown(cell)
         else:
             pieces = [cell]
@@ -585,8 +587,9 @@ def title_notes(notebook: Path, timing: dict) -> str | None:
     if timing:
         rows = list(timing.values())
         cut = lesson_times.cut_order(rows)
-        parts.append(f"**Lesson.** Alone: {sum(r['reading'] for r in rows)} min reading and "
-                     f"{sum(r['tasks'] for r in rows)} min questions and tasks (the notebook's time table). "
+        alone = lesson_times.required(rows)   # an optional section is not in the lesson's time
+        parts.append(f"**Lesson.** Alone: {sum(r['reading'] for r in alone)} min reading and "
+                     f"{sum(r['tasks'] for r in alone)} min questions and tasks (the notebook's time table). "
                      f"In class: {sum(r['live'] for r in rows)} of {lesson_times.CLASS} min live, "
                      f"{sum(r['homework'] for r in rows)} min of tasks as homework"
                      + (f"; short of time, {'read before class' if cut[0][1] == 'read' else 'cut'} first: "

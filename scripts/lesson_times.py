@@ -76,6 +76,15 @@ def _shows_something(cell: dict) -> bool:
     return False
 
 
+def _without_time_table(source: str) -> str:
+    """The cell without its own time table: the table states the times, so its words must not
+    change them (else every rewrite of the table would change the table again)."""
+    if MARKER not in source:
+        return source
+    found = _TABLE.search(source, source.index(MARKER))
+    return source[:found.start()] + source[found.end():] if found else source
+
+
 def sections(path: Path, bank: dict | None = None) -> list[dict]:
     """[{"section", "words", "reading", "tasks"}] for every ``## `` section of a notebook.
 
@@ -96,7 +105,7 @@ def sections(path: Path, bank: dict | None = None) -> list[dict]:
         if heading:
             out.append(new(heading.group(1).strip()))
         current = out[-1]
-        read = DEFINITION.sub("", source) if cell["cell_type"] == "markdown" else source
+        read = _without_time_table(DEFINITION.sub("", source)) if cell["cell_type"] == "markdown" else source
         current["words"] += len(MARKUP.sub(" ", read).split())
         current["text"].append(source)
         for output in cell.get("outputs", []):   # tables and printed figures name their figures

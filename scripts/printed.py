@@ -14,19 +14,11 @@ import html
 import re
 from functools import lru_cache
 
-from helpers.questions import question
+from helpers.questions import QUESTION_CALL, question, question_ids_in
 
 __all__ = ["QUESTION_CALL", "question_ids_in", "question_html", "markdown_html"]
 
-# ask("id") and check("id", value) in a cell's code: the questions that cell puts on screen.
-QUESTION_CALL = re.compile(r"""\b(?:ask|check)\(\s*(?:question_id\s*=\s*)?["']([^"'\s]+)["']""")
-
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def question_ids_in(source: str) -> list[str]:
-    """Question ids a code cell asks or checks, in order, each once."""
-    return list(dict.fromkeys(QUESTION_CALL.findall(source)))
 
 
 @lru_cache(maxsize=1)

@@ -347,7 +347,7 @@ def asked_order(root: Path | None = None) -> dict[str, list[str]]:
     """{notebook: the question ids its code cells ask or check, in order, each once} for the
     lessons (``notebooks/*.ipynb``) and the solution notebooks (``solutions/*.ipynb``) of the
     course whose question bank is ``sources_dir()`` (or under ``root``)."""
-    from .printed import question_ids_in
+    from helpers.questions import question_ids_in
 
     root = Path(root) if root else sources_dir().parents[1]
     order: dict[str, list[str]] = {}

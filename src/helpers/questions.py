@@ -200,6 +200,16 @@ def assignment_of(qid) -> str:
     return match.group(1) if match and isinstance(qid, str) and qid.startswith(match.group(1) + ".") else ""
 
 
+# ask("id") and check("id", value) in a cell's code: the questions that cell puts on screen.
+# One pattern for every reader of notebooks (the bank's order checks, slides, question sheets).
+QUESTION_CALL = re.compile(r"""\b(?:ask|check)\(\s*(?:question_id\s*=\s*)?["']([^"'\s]+)["']""")
+
+
+def question_ids_in(source: str) -> list[str]:
+    """Question ids a code cell asks or checks, in order, each once."""
+    return list(dict.fromkeys(QUESTION_CALL.findall(source)))
+
+
 def question(qid: str) -> dict:
     """The compiled entry of one question. LookupError (with close ids) if unknown,
     BankError naming the question and field if the entry is incomplete."""
