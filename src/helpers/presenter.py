@@ -13,7 +13,8 @@ What the view does (tests/browser/test_presenting.py measures it at 1280 x 720):
 - body text, headings, tables, question prompts, options and feedback scaled together by one
   factor (``scale``; the Larger/Smaller buttons change it and the browser remembers it);
 - figures at the full width of the notebook;
-- every code cell's code hidden (its output stays) except cells tagged ``show-in-presenter``;
+- every code cell's code hidden (its output stays) except cells tagged ``show-in-presenter``
+  (or ``slides-show-code``, the offline slides' tag);
   cells tagged ``your-turn`` hidden whole;
 - nothing recorded: while the view is on, Check shows the feedback but writes no answer
   record and nothing to the progress store, and each question offers a room poll;
@@ -35,6 +36,8 @@ import time
 __all__ = ["present", "presenting", "PRESENTER_TAG", "HIDDEN_TAGS", "DEFAULT_SCALE"]
 
 PRESENTER_TAG = "show-in-presenter"   # a code cell whose code stays visible in the presenter view
+# A cell whose code the author shows on the offline slides (scripts/build_slides.py) shows here too.
+SHOW_TAGS = (PRESENTER_TAG, "slides-show-code")
 HIDDEN_TAGS = ("your-turn",)          # cells hidden whole (the task and its "Not yet" warning)
 DEFAULT_SCALE = 1.5                   # 17 px Presentation Mode text -> about 25 px
 MIN_SCALE, MAX_SCALE = 1.0, 3.0
@@ -83,7 +86,7 @@ def tagged_cells(nb: dict) -> list[dict]:
         seen[first] = n + 1
         meta = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
         tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
-        show, hide = PRESENTER_TAG in tags, any(t in tags for t in HIDDEN_TAGS)
+        show, hide = any(t in tags for t in SHOW_TAGS), any(t in tags for t in HIDDEN_TAGS)
         if show or hide:
             found.append({"first": first, "n": n, "show": show, "hide": hide})
     return found
@@ -113,16 +116,17 @@ _CSS = """
   --course-size: calc({base}px * var(--course-scale, {scale}));
   --jp-content-font-size1: var(--course-size);
   --jp-content-presentation-font-size1: var(--course-size);
-  --jp-content-font-size2: calc(var(--course-size) * 1.2);
-  --jp-content-font-size3: calc(var(--course-size) * 1.44);
-  --jp-content-font-size4: calc(var(--course-size) * 1.73);
-  --jp-content-font-size5: calc(var(--course-size) * 2.07);
+  --jp-content-font-size2: calc(var(--course-size) * 1.1);
+  --jp-content-font-size3: calc(var(--course-size) * 1.25);
+  --jp-content-font-size4: calc(var(--course-size) * 1.45);
+  --jp-content-font-size5: calc(var(--course-size) * 1.7);
   --jp-widgets-font-size: var(--course-size);
   --jp-widgets-inline-height: calc(var(--course-size) * 1.9);
   --jp-widgets-inline-label-width: auto;
 }}
 {P} .jp-RenderedHTMLCommon, {P} .jp-RenderedText pre {{ font-size: var(--course-size); }}
-{P} .jp-RenderedHTMLCommon table {{ font-size: calc(var(--course-size) * 0.8); }}
+{P} .jp-RenderedHTMLCommon table {{ font-size: calc(var(--course-size) * 0.75); max-width: 100%; }}
+{P} .jp-RenderedHTMLCommon td, {P} .jp-RenderedHTMLCommon th {{ white-space: normal; overflow-wrap: anywhere; }}
 {P} .course-question, {P} .course-question .widget-html-content, {P} .course-question label,
 {P} .course-question .widget-label, {P} .course-question .widget-label-basic,
 {P} .course-question button, {P} .course-question input, {P} .course-question select,
@@ -131,14 +135,20 @@ _CSS = """
   font-size: var(--course-size) !important; line-height: 1.35;
 }}
 {P} .course-question button, {P} .course-timer button {{ height: auto; min-height: var(--jp-widgets-inline-height); }}
+{P} .course-question .widget-radio-box label, {P} .course-question .widget-checkbox label {{
+  display: flex; align-items: flex-start; gap: 0.4em;
+}}
 {P} .course-question input[type="radio"], {P} .course-question input[type="checkbox"] {{
+  margin-top: 0.25em; flex-shrink: 0;
   width: 0.9em; height: 0.9em;
 }}
+{P} .jp-OutputArea-output figure {{ margin: 0.5em 0; }}
 {P} .jp-OutputArea-output img, {P} .jp-RenderedMarkdown img {{
   width: 100% !important; max-width: 100% !important; height: auto !important;
 }}
 {P} .jp-CodeCell:not(.course-presenter-show) .jp-Cell-inputWrapper {{ display: none; }}
 {P} .jp-Cell.course-presenter-hide {{ display: none; }}
+.course-presenter {{ font-size: 16px; }}
 .course-presenter-bar {{ display: flex; flex-wrap: wrap; gap: 0.5em; align-items: center; margin: 0; }}
 .course-presenter-bar button {{ font-size: inherit; padding: 0.2em 0.7em; cursor: pointer;
   background: #fff; color: #1a1a1a; border: 1px solid #555; border-radius: 3px; }}
@@ -178,28 +188,39 @@ _SCRIPT = r"""
       cell.classList.toggle('course-presenter-hide', !!(hit && hit.hide));
     });
   }
+  // A question whose widget is gone shows "Loading widget..." for good (its kernel is not the
+  // one that drew it) or its one line of text; a few seconds of either, and the warning shows.
+  var waiting = 0;
   function stale(p) {
     var dead = 0;
     p.querySelectorAll('.jp-OutputArea-output').forEach(function (o) {
-      if (!o.querySelector('.widget-box, .jupyter-widgets, .lm-Widget.jupyter-widgets') &&
-          /^\s*(Question \S+|Countdown timer[^()]*|Hint button for \S+) \((interactive|unavailable)\)\s*$/.test(o.textContent)) dead++;
+      if (o.querySelector('.jupyter-widgets')) return;
+      var text = o.textContent.trim();
+      if (/^Loading widget\.\.\.$/.test(text) ||
+          /^(Question \S+|Countdown timer \S+|Hint button for \S+|Room poll for \S+) \((interactive|unavailable)\)$/.test(text)) dead++;
     });
+    waiting = dead ? waiting + 1 : 0;
     var warn = box.querySelector('.course-presenter-stale');
-    if (warn) warn.hidden = dead === 0;
+    if (warn) warn.hidden = waiting < 6;
   }
+  var started = false;
   function on() {
     var p = panel(); if (!p) return;
     box.classList.add('course-presenter-on');
     p.style.setProperty('--course-scale', String(scale()));
-    var main = document.getElementById('main');
-    if (main && !main.classList.contains('jp-mod-presentationMode')) main.classList.add('jp-mod-presentationMode');
+    if (!started) {  // once: Presentation Mode stays JupyterLab's to toggle (View > Appearance)
+      var main = document.getElementById('main');
+      if (main) main.classList.add('jp-mod-presentationMode');
+      started = true;
+    }
     mark(p); stale(p); say(true);
   }
   function off() {
     box.classList.remove('course-presenter-on');
     var p = panel(); if (p) p.style.removeProperty('--course-scale');
     var main = document.getElementById('main');
-    if (main) main.classList.remove('jp-mod-presentationMode');
+    if (main && started) main.classList.remove('jp-mod-presentationMode');
+    started = false;
     say(false);
   }
   function live() { var s = load(); return !(s.token === token && s.off); }
