@@ -134,7 +134,9 @@ _CSS = """
 {P} .course-timer, {P} .course-timer button {{
   font-size: var(--course-size) !important; line-height: 1.35;
 }}
-{P} .course-question button, {P} .course-timer button {{ height: auto; min-height: var(--jp-widgets-inline-height); }}
+{P} .course-question button, {P} .course-timer button {{
+  height: auto; min-height: var(--jp-widgets-inline-height); width: auto; padding: 0.1em 0.8em;
+}}
 {P} .course-question .widget-radio-box label, {P} .course-question .widget-checkbox label {{
   display: flex; align-items: flex-start; gap: 0.4em;
 }}

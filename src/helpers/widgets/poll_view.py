@@ -8,11 +8,18 @@ import ipywidgets as w
 
 from ..poll import COUNTED, TYPED, PollError, Tally, collect_answers, count_hands, letter, reveal, right_answer
 from ..questions import question
-from .render import esc, feedback_html, markdown, plain
+from .render import esc, feedback_html, plain
 
 __all__ = ["PollPanel", "poll_html", "reveal_html"]
 
 BAR = "#0072B2"
+POLL_STYLE = ("<style>.course-poll-table{width:100%;border-collapse:collapse;margin:0.4em 0}"
+              ".course-poll-table caption{text-align:left;font-weight:bold;padding-bottom:0.3em}"
+              ".course-poll-table th,.course-poll-table td{text-align:left;vertical-align:top;"
+              "padding:0.2em 0.5em;border-bottom:1px solid #ccc}"
+              ".course-poll-table th[scope=row]{font-weight:normal}"
+              ".course-poll-count,.course-poll-verdict{white-space:nowrap}"
+              ".course-poll-barcell{width:50%;min-width:6em}</style>")
 
 
 def poll_html(tally: Tally, revealed=None) -> str:
@@ -27,7 +34,8 @@ def poll_html(tally: Tally, revealed=None) -> str:
             verdict = "\u2714 right" if row.result.correct else "\u2718 not right"
         elif revealed is not None:
             verdict = "\u2714 right" if row.key in right else "\u2718 not right"
-        name = f"<strong>{esc(row.label)}</strong>" + (f" {markdown(row.text)}" if tally.kind == "hands" else "")
+        # an option by its letter only: its text is lettered just above, in the question
+        name = f"<strong>{esc(row.label)}</strong>"
         pct = round(row.share * 100)
         rows.append(
             f"<tr><th scope=\"row\" class=\"course-poll-option\">{name}</th>"
@@ -42,7 +50,7 @@ def poll_html(tally: Tally, revealed=None) -> str:
         items = "".join(f"<li>{esc(u)}</li>" for u in tally.unreadable[:10])
         skipped = (f"<p><em>Not counted ({len(tally.unreadable)}): these lines are not answers to the "
                    f"question.</em></p><ul>{items}</ul>")
-    return (f'<div class="course-poll-result" role="status"><table class="course-poll-table">'
+    return (f'{POLL_STYLE}<div class="course-poll-result" role="status"><table class="course-poll-table">'
             f"<caption>The room's split: {tally.total} {unit}</caption>"
             f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>{skipped}</div>")
 
@@ -98,9 +106,11 @@ class PollPanel(w.VBox):
                                           "agree an answer with the room, enter it above and press Check "
                                           "(nothing is recorded in the presenter view).</em></p>")]
             return
-        self.show_button = w.Button(description="Show the room's split", tooltip="Draw how the room answered")
+        self.show_button = w.Button(description="Show the room's split", tooltip="Draw how the room answered",
+                                    layout=w.Layout(width="auto"))
         self.reveal_button = w.Button(description="Reveal the answer", button_style="success",
-                                      tooltip="Show the right answer, the explanation and the sources")
+                                      tooltip="Show the right answer, the explanation and the sources",
+                                      layout=w.Layout(width="auto"))
         self.chart = w.HTML(value="")
         self.verdict = w.HTML(value="")
         self.show_button.on_click(self._on_show)
