@@ -59,8 +59,8 @@ def test_typed_answers_are_grouped_as_the_checker_compares_them():
 
 
 def test_typed_numbers_that_are_not_numbers_are_listed_not_counted():
-    tally = collect_answers("fx.numeric", ["0.701", "abc", "70.1"])
-    assert tally.total == 2
+    tally = collect_answers("fx.numeric", ["0.701", "abc", "70.1", "0,701"])
+    assert tally.total == 3 and [(r.count, r.result.correct) for r in tally.rows] == [(2, True), (1, False)]
     assert len(tally.unreadable) == 1 and tally.unreadable[0].startswith("'abc'")
 
 
