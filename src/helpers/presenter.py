@@ -171,7 +171,9 @@ _SCRIPT = r"""
   function load() { try { return JSON.parse(localStorage.getItem(KEY) || '{}'); } catch (e) { return {}; } }
   function store(s) { try { localStorage.setItem(KEY, JSON.stringify(s)); } catch (e) {} }
   function panel() { return box.closest('.jp-NotebookPanel'); }
-  function scale() { var s = load(); return s.token === token && s.scale ? s.scale : base; }
+  // The scale chosen with the buttons is kept for every present() at the same starting scale
+  // (a Restart and Run All keeps it); "Switch off" holds for this output only.
+  function scale() { var s = load(); return s.scale && s.base === base ? s.scale : base; }
   function say(on) {
     var state = box.querySelector('.course-presenter-state');
     if (state) state.textContent = on ? 'Presenter view is on (text \u00d7' + scale().toFixed(2).replace(/\.?0+$/, '') + ').'
@@ -225,14 +227,14 @@ _SCRIPT = r"""
     started = false;
     say(false);
   }
-  function live() { var s = load(); return !(s.token === token && s.off); }
+  function live() { return load().off !== token; }
   box.addEventListener('click', function (ev) {
     var act = ev.target && ev.target.getAttribute && ev.target.getAttribute('data-act');
     if (!act) return;
-    var s = load(); if (s.token !== token) s = {token: token};
-    if (act === 'off') { s.off = true; store(s); off(); return; }
+    var s = load();
+    if (act === 'off') { s.off = token; store(s); off(); return; }
     var now = scale(), step = act === 'larger' ? 0.25 : -0.25;
-    s.scale = Math.min(3, Math.max(1, Math.round((now + step) * 100) / 100));
+    s.scale = Math.min(3, Math.max(1, Math.round((now + step) * 100) / 100)); s.base = base;
     store(s); on();
   });
   var tick = setInterval(function () {

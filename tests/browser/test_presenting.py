@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from a11y import audit, report
-from lab_ui import STEP, open_notebook
+from lab_ui import RUN_ALL, STEP, open_notebook
 
 pytestmark = pytest.mark.browser
 
@@ -156,6 +156,7 @@ def test_the_presenter_view_scales_questions_with_the_text_hides_code_and_surviv
     stale = page.locator(".course-presenter-stale:not([hidden])")
     expect(live.first).to_be_visible(timeout=STEP)
     expect(stale).to_have_count(0)
+    questions = live.count()
     # the next morning: the kernel has stopped, so the saved questions cannot be live; the view
     # says what to do instead of leaving a page of "Question ... (interactive)" lines
     lab.shutdown_kernels()
@@ -164,6 +165,13 @@ def test_the_presenter_view_scales_questions_with_the_text_hides_code_and_surviv
     expect(stale).to_be_visible(timeout=STEP)
     expect(stale).to_contain_text("Restart Kernel and Run All Cells")
     expect(page.locator("#main.jp-mod-presentationMode")).to_have_count(1)
+    # doing what it says brings the questions back, at the size chosen before
+    notebook.wait_kernel_idle()
+    notebook.menu("Kernel", "Restart Kernel and Run All Cells…")
+    page.locator(".jp-Dialog button.jp-mod-accept").click()
+    expect(live).to_have_count(questions, timeout=RUN_ALL)
+    expect(stale).to_have_count(0, timeout=STEP)
+    assert abs(sizes(page)["body"] - larger) < 0.5
 
     # one step off: Presentation Mode and the scale go, the code comes back
     page.get_by_role("button", name="Switch off").click()
