@@ -138,10 +138,10 @@ _CSS = """
   height: auto; min-height: var(--jp-widgets-inline-height); width: auto; padding: 0.1em 0.8em;
 }}
 {P} .course-question .widget-radio-box label, {P} .course-question .widget-checkbox label {{
-  display: flex; align-items: flex-start; gap: 0.4em;
+  display: flex; flex-direction: row; justify-content: flex-start; align-items: flex-start; gap: 0.4em;
 }}
 {P} .course-question input[type="radio"], {P} .course-question input[type="checkbox"] {{
-  margin-top: 0.25em; flex-shrink: 0;
+  margin-top: 0.25em; flex-shrink: 0; order: -1;
   width: 0.9em; height: 0.9em;
 }}
 {P} .jp-OutputArea-output figure {{ margin: 0.5em 0; }}
