@@ -147,6 +147,16 @@ def test_in_the_presenter_view_check_and_the_poll_record_nothing(presenting):
     assert not home.exists() or not any(home.rglob("*.json"))
 
 
+def test_options_are_lettered_for_a_show_of_hands_and_ordering_has_no_poll(presenting):
+    screen, _home = presenting
+    widgets.ask("fx.multi")
+    multi = screen.shown[-1]
+    assert [box.description[:3] for box in multi.inputs] == ["A. ", "B. ", "C. "]
+    assert [b.description for b in multi.poll.boxes] == ["Hands for A:", "Hands for B:", "Hands for C:"]
+    widgets.ask("fx.order")
+    assert "agree an answer with the room" in screen.shown[-1].poll.children[0].value
+
+
 def test_a_bad_count_in_the_poll_shows_the_message_in_the_question(presenting):
     screen, _home = presenting
     widgets.ask("fx.single")
