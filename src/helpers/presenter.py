@@ -21,6 +21,13 @@ What the view does (tests/browser/test_presenting.py measures it at 1280 x 720):
 - after a reload, when the questions show as one line of text, a warning at the top says to
   run Kernel > Restart Kernel and Run All Cells.
 
+Why not something else: a course-wide setting or JupyterLab's custom CSS (``LabApp.custom_css``)
+would change the look for every student of the environment, and neither can switch
+Presentation Mode on or remember a size; a JupyterLab extension would need a JavaScript build
+the course does not otherwise have, and would load for students too. Trusted output HTML needs
+nothing installed and lives only in the presenter's copy. (Its token is a time stamp, so
+``present()`` belongs in a presenter's copy, never in a committed lesson that nbval compares.)
+
 ``present(False)`` or the "Switch off" button ends it in one step. The state lives in the
 saved notebook (the cell's output) and in the browser (the scale), so a reload of a saved
 notebook comes back in the presenter view.
