@@ -40,3 +40,10 @@ def test_the_set_up_installs_the_overrides_into_the_environment():
     script = (ROOT / "scripts" / "setup-venv.sh").read_text()
     assert "scripts/jupyterlab/overrides.json" in script
     assert "share/jupyter/lab/settings/overrides.json" in script
+
+
+def test_no_news_pop_up_and_no_update_check():
+    """The news toast covers the bottom right of a projected notebook on first launch, and
+    fetching news or updates needs the network the course does without."""
+    settings = json.loads(OVERRIDES.read_text())["@jupyterlab/apputils-extension:notification"]
+    assert settings == {"fetchNews": "false", "checkForUpdates": False}

@@ -34,11 +34,13 @@ from .tiers import web_only  # noqa: E402
 from .widgets import ask, check, set_mode, student_id  # noqa: E402
 from .progress import progress  # noqa: E402
 from .handin import hand_in  # noqa: E402
+from .presenter import present  # noqa: E402
+from .timer import timer  # noqa: E402
 from .beginner_errors import full_error, plain_errors  # noqa: E402
 from .beginner_errors import install as _install_plain_errors  # noqa: E402
 
 _install_plain_errors()  # in a kernel: pandas beginner errors explained in words
 
 __all__ = ["DataFileError", "cite", "load", "sources", "tables", "web_only", "PALETTE", "new_figure", "show",
-           "ask", "check", "set_mode", "student_id", "progress", "hand_in",
+           "ask", "check", "set_mode", "student_id", "progress", "hand_in", "present", "timer",
            "full_error", "plain_errors"]

@@ -73,6 +73,13 @@ def _publish(bundle: dict, handle=None):
 # Saving an answer (notebook record + progress store)
 
 
+def _presenting() -> bool:
+    """True in the presenter view (helpers.presenter): answers are checked, never recorded."""
+    from ..presenter import presenting
+
+    return presenting()
+
+
 def _stored(question_id: str) -> tuple:
     """(last answer, attempts) from the progress store; (None, 0) if none or unreadable."""
     try:
@@ -300,7 +307,25 @@ def _widget_class():
                         self.hint_box, self.feedback]
             if get_mode() == "instructor":
                 children.append(w.HTML(value=self._instructor_html()))
+            self.poll = None
+            if _presenting():
+                self._for_the_room(w, kind)
+                children.append(self.poll)
             self.children = children
+
+        def _for_the_room(self, w, kind):
+            """Presenter view: options lettered A, B ... for a show of hands, and a room poll."""
+            from .poll_view import PollPanel, letter
+
+            if kind == "single":
+                box = self.inputs[0]
+                box.options = [(f"{letter(i)}. {label}", value) for i, (label, value) in enumerate(box.options)]
+                box.value = None
+            elif kind == "multi":
+                for i, box in enumerate(self.inputs):
+                    box.description = f"{letter(i)}. {box.description}"
+            self.attempts_label.value = "Presenter view: nothing is recorded"
+            self.poll = PollPanel(self.qid, self.q)
 
         def _instructor_html(self) -> str:
             try:
@@ -327,7 +352,7 @@ def _widget_class():
                 raw = self.answer()
                 result = evaluate(self.qid, raw)
                 notes = ()
-                if result.assessed:
+                if result.assessed and not _presenting():
                     saved = _save(self.qid, _recorded_answer(result, raw), result, self.q.get("max_attempts"))
                     self.record = _publish(_record(self.qid, saved.attempt, saved.answer), self.record)
                     self.answered = (saved.attempt, saved.answer)
@@ -344,7 +369,7 @@ def _widget_class():
             hints = self.q.get("hints", []) if self.q else []
             self.hints_shown = min(self.hints_shown + 1, len(hints))
             self.hint_box.value = _hints_html(hints, self.hints_shown, _hints_off(self.q))
-            if hints and not _hints_off(self.q):
+            if hints and not _hints_off(self.q) and not _presenting():
                 self.record = _note_hint(self.qid, self.hints_shown, self.record, self.answered)
 
         # -- text form for nbval ------------------------------------------------------
@@ -373,6 +398,9 @@ def ask(question_id) -> None:
     _SHOWN[widget.qid] = widget
     _show(widget)
     if widget.q is None:
+        return
+    if _presenting():  # the room starts from a blank question; nothing is restored or recorded
+        widget.record = _publish(_record(widget.qid))
         return
     _restore(widget, _earlier(widget.qid), new_record=True)
 
@@ -603,7 +631,7 @@ def check(question_id, value) -> None:
         q = None
     notes: tuple = ()
     answered = (0, None)
-    if result.assessed:
+    if result.assessed and not _presenting():
         saved = _save(result.question_id, _recorded_answer(result, value), result, q.get("max_attempts") if q else None)
         notes = (saved.note,) if saved.note else ()
         result = saved.refused or result
