@@ -359,16 +359,21 @@ def _format(sid: str, row: pd.Series) -> str:
         value = row.get(col)
         return isinstance(value, str) and value.strip() != ""
 
+    def sentence(part: str) -> str:
+        # An author such as "Pyzhikov, A. V." already ends with a full stop: add none.
+        part = part.strip()
+        return part if part.endswith((".", "?", "!")) else part + "."
+
     year = row.get("year")
     dated = f" ({year})" if pd.notna(year) and str(year).strip() else ""
-    title = row["title"].strip().rstrip(".")
+    title = row["title"].strip()
     if has("author"):
-        text = f"{row['author'].strip()}{dated}. {title}."
+        text = f"{sentence(row['author'] + dated)} {sentence(title)}"
     else:
-        text = f"{title}{dated}."
+        text = sentence(f"{title.rstrip('.')}{dated}")
     for col in ("container", "publisher"):
         if has(col):
-            text += " " + row[col].strip().rstrip(".") + "."
+            text += " " + sentence(row[col])
     if has("url"):
         text += " " + row["url"].strip()
     return f"[{sid}] {text}"

@@ -256,6 +256,16 @@ def test_cite_formats_one_or_several_sources(package):
     assert both.splitlines()[1] == "[anon] An unsigned page."
 
 
+def test_cite_adds_no_second_full_stop_after_an_initial(package):
+    # An undated source whose author ends with an initial printed "Pyzhikov, A. V.." before.
+    (package / "sources.csv").write_text(
+        SOURCES + "pyzhikov,\"Pyzhikov, A. V.\",Korni stalinskogo bol'shevizma,,,Press.,,primary,\n"
+        "ask,\"Foster, W. Z.\",Who rules?,1921,,,,primary,\n")
+    assert data.cite("pyzhikov") == "[pyzhikov] Pyzhikov, A. V. Korni stalinskogo bol'shevizma. Press."
+    assert data.cite("ask") == "[ask] Foster, W. Z. (1921). Who rules?"
+    assert ".." not in str(data.cite("lenin-cw; anon; pyzhikov; ask"))
+
+
 def test_cite_unknown_id_suggests_close_ones(package):
     with pytest.raises(LookupError, match="No source with id 'lenin-cv'.*lenin-cw"):
         data.cite("lenin-cv")
