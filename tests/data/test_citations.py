@@ -28,7 +28,9 @@ DEFINITION = re.compile(r"^\[([^\]]+)\]:\s*(\S+)", re.M)
 # A label may wrap onto the next line of the cell (Markdown still reads it as one link).
 REFERENCE = re.compile(r"\[[^\]\n]+(?:\n[^\]\n]+)?\]\[([^\]\n]+)\]")
 LABELLED = re.compile(r"\[([^\]\n]+(?:\n[^\]\n]+)?)\]\[([^\]\n]+)\]")
-BARE = re.compile(r"(?<![\]\w])\[([a-z0-9][a-z0-9-]*(?:;\s*[a-z0-9][a-z0-9-]*)*)\](?![(\[:])")
+# Link definitions are removed before this is applied, so an id followed by a colon in the
+# running text ("... study [anon-review-pirani]:") is a bare citation too.
+BARE = re.compile(r"(?<![\]\w])\[([a-z0-9][a-z0-9-]*(?:;\s*[a-z0-9][a-z0-9-]*)*)\](?![(\[])")
 QUOTE_MARK = re.compile(r"quotation\s+`([a-z0-9-]+)`")
 
 
