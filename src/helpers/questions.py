@@ -576,6 +576,11 @@ def _shown_number(number: Decimal, q: dict) -> str:
     return format_number(round(number, min(places, 6)))
 
 
+def _with_unit(shown: str, unit: str) -> str:
+    """ "42%", "3 years"; a calendar year reads as itself ("1921", never "1921 year")."""
+    return shown + (unit if unit == "%" else "" if unit == "year" else f" {unit}" if unit else "")
+
+
 def _check_numeric(qid, q, answer) -> Result:
     unit = str(q.get("unit", ""))
     number, problem = to_decimal(answer, unit)
@@ -583,7 +588,7 @@ def _check_numeric(qid, q, answer) -> Result:
         return _invalid(qid, q, problem)
     if record_only(q):
         # shown to 2 decimal places (4 below 1); the record keeps the number in full
-        shown = _shown_number(number, q) + (f" {unit}" if unit and unit != "%" else unit)
+        shown = _with_unit(_shown_number(number, q), unit)
         result = _recorded(qid, q, shown, float(number) if abs(number) < Decimal("1e300") else str(number))
         if unit == "%" and 0 < abs(number) <= 1 and number != number.to_integral_value():
             result = replace(result, message=result.message + f" Note: a percentage is asked, and {shown} is less than one per cent. If you "
@@ -594,7 +599,7 @@ def _check_numeric(qid, q, answer) -> Result:
     except (InvalidOperation, ValueError):
         raise BankError(f"Question {qid!r}: the bank's 'step' is not a number. Run `course build-bank`.") from None
     form = bucket(number, step)
-    shown = _shown_number(number, q) + (f" {unit}" if unit and unit != "%" else unit)
+    shown = _with_unit(_shown_number(number, q), unit)
     feedback = ""
     check = salted_hash(q["salt"], "check", form)
     for mistake in q.get("mistakes", []):

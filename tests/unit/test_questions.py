@@ -703,3 +703,12 @@ def test_build_bank_writes_the_bank_then_fails_on_a_giveaway(tmp_path, monkeypat
     assert "01_test: longest 1 of 1 (100%)" in captured.out
     assert "t.q (26 characters against at most 1)" in captured.err and "the bank was written" in captured.err
     assert authoring.main(["--check"]) == 0          # --check is about drift only
+
+
+def test_a_calendar_year_is_shown_without_its_unit():
+    """A reader saw "1921 year is not right." A year is shown as itself; other units follow the number."""
+    from helpers import questions
+
+    as_year = dict(questions.question("fx.exact"), unit="year")
+    assert evaluate("fx.exact", 1920, entry=as_year).message.endswith("- 1920 is not right.")
+    assert "- 694 members is not right." in evaluate("fx.exact", 694).message
