@@ -199,15 +199,16 @@ _SCRIPT = r"""
       cell.classList.toggle('course-presenter-hide', !!(hit && hit.hide));
     });
   }
-  // A question whose widget is gone shows "Loading widget..." for good (its kernel is not the
-  // one that drew it) or its one line of text; a few seconds of either, and the warning shows.
+  // A question whose widget is gone shows "Loading widget..." or "Error displaying widget:
+  // model not found" for good (its kernel is not the one that drew it) or its one line of
+  // text; a few seconds of any, and the warning shows.
   var waiting = 0;
   function stale(p) {
     var dead = 0;
     p.querySelectorAll('.jp-OutputArea-output').forEach(function (o) {
       if (o.querySelector('.jupyter-widgets')) return;
       var text = o.textContent.trim();
-      if (/^Loading widget\.\.\.$/.test(text) ||
+      if (/^Loading widget\.\.\.$/.test(text) || /^Error displaying widget: model not found$/.test(text) ||
           /^(Question \S+|Countdown timer \S+|Hint button for \S+|Room poll for \S+) \((interactive|unavailable)\)$/.test(text)) dead++;
     });
     waiting = dead ? waiting + 1 : 0;

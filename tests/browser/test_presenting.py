@@ -67,12 +67,15 @@ def sizes(page) -> dict:
     }""", PANEL)
 
 
-def open_code(page) -> list[int]:
-    """Indexes (among code cells) of the code cells whose code is visible on screen."""
-    return page.evaluate("""(panel) => [...document.querySelectorAll(panel + ' .jp-Notebook .jp-CodeCell')]
+OPEN_CODE = """(panel) => [...document.querySelectorAll(panel + ' .jp-Notebook .jp-CodeCell')]
         .map((c, i) => [i, c.querySelector('.jp-Cell-inputWrapper')])
         .filter(([i, w]) => w && w.offsetParent !== null && w.getBoundingClientRect().height > 0)
-        .map(([i]) => i)""", PANEL)
+        .map(([i]) => i)"""
+
+
+def open_code(page) -> list[int]:
+    """Indexes (among code cells) of the code cells whose code is visible on screen."""
+    return page.evaluate(OPEN_CODE, PANEL)
 
 
 def save(page, on_disk: Path) -> dict:
@@ -150,6 +153,9 @@ def test_the_presenter_view_scales_questions_with_the_text_hides_code_and_surviv
     page.wait_for_function("px => { const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) "
                            ".jp-MarkdownOutput p'); return p && Math.abs(parseFloat(getComputedStyle(p).fontSize) - px) < 0.5; }",
                            arg=larger, timeout=STEP)
+    # the view marks the cells to show on its next tick (0.7 s) after the page is back
+    page.wait_for_function(f"() => JSON.stringify(({OPEN_CODE})({json.dumps(PANEL)})) === {json.dumps(json.dumps(shown_code, separators=(',', ':')))}",
+                           timeout=STEP)
     assert open_code(page) == shown_code
     # the questions are live again: the kernel kept running and the saved outputs name its widgets
     live = page.locator(f"{PANEL} .course-question")
