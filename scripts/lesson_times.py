@@ -39,10 +39,11 @@ import re
 import sys
 from pathlib import Path
 
+from helpers.questions import question_ids_in  # the one reader of which questions a cell asks
+
 WORDS_PER_MINUTE = 150
 # A written answer longer than this many minutes is set as homework in a class plan.
 LONG_WRITING = 10
-ASK = re.compile(r"""\b(?:ask|check)\(\s*["']([^"']+)["']""")
 SKIPPED = re.compile(r"^sources and further reading\b", re.IGNORECASE)
 MARKUP = re.compile(r"[`*_#>|\[\]]")
 # a citation's link definition (`[id]: URL "title"`) is not shown, so it is not read
@@ -118,7 +119,7 @@ def sections(path: Path, bank: dict | None = None) -> list[dict]:
                 current["homework"] += 5
             elif _shows_something(cell):
                 current["looks"] += 1
-            for qid in ASK.findall(source):
+            for qid in question_ids_in(source):
                 if qid in bank and qid not in seen:
                     seen.add(qid)
                     current["tasks_asked" if your_turn else "questions"].append(qid)

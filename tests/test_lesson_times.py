@@ -133,7 +133,7 @@ def test_no_question_depends_on_an_optional_section(path):
                 headings.append(found.group(1).strip())
                 optional = bool(re.search(r"optional|going further", found.group(1), re.I))
         if optional and cell["cell_type"] == "code":
-            asked = lesson_times.ASK.findall(source)
+            asked = lesson_times.question_ids_in(source)
             assert not asked, f"{path.name}: {asked} asked in an optional section"
     for i, heading in enumerate(headings):
         if re.search(r"going further", heading, re.I):
