@@ -3,11 +3,15 @@ the split and the verdict out, bad input answered in words), nothing recorded wh
 presenting, the countdown's arithmetic and the cells the view shows or hides.
 The browser side (sizes, hidden code, reload) is tests/browser/test_presenting.py."""
 import sys
+from pathlib import Path
 
 import pytest
 
 from helpers import identity, presenter, timer as timer_module, widgets
 from helpers.poll import PollError, collect_answers, count_hands, reveal, right_answer
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_widgets import Screen  # noqa: E402  (the notebook stand-in the widget tests use)
 
 timer_mod = sys.modules["helpers.timer"]
 
@@ -104,18 +108,6 @@ def test_a_typed_poll_reveals_from_a_right_answer_in_the_room_or_says_nobody_gav
 
 # --- presenting records nothing ------------------------------------------------------------
 
-class Screen:
-    def __init__(self):
-        self.shown, self.records = [], []
-
-    def show(self, obj):
-        self.shown.append(obj)
-
-    def publish(self, bundle, handle=None):
-        self.records.append(bundle)
-        return handle or object()
-
-
 @pytest.fixture
 def presenting(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
@@ -143,7 +135,7 @@ def test_in_the_presenter_view_check_and_the_poll_record_nothing(presenting):
     assert "The room's split: 24 hands" in widget.poll.chart.value and "\u2714 right" in widget.poll.chart.value
     assert "The answer: B" in widget.poll.verdict.value and "Why:" in widget.poll.verdict.value
     widgets.check("fx.numeric", 0.701)
-    assert all(b[widgets.RECORD_MIME]["attempt"] == 0 for b in screen.records)
+    assert all(b[widgets.RECORD_MIME]["attempt"] == 0 for b in screen.records + screen.updates)
     assert not home.exists() or not any(home.rglob("*.json"))
 
 
