@@ -16,6 +16,7 @@ import argparse
 import html
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -63,10 +64,15 @@ def page(title: str, heading: str, blocks: list[str]) -> str:
     nb = nbformat.v4.new_notebook()
     nb.metadata["title"] = title
     nb.cells = [nbformat.v4.new_markdown_cell(heading)] + [nbformat.v4.new_markdown_cell(b) for b in blocks]
-    exporter = HTMLExporter(template_name="handout", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     return body
+
+
+@lru_cache(maxsize=1)
+def _exporter() -> HTMLExporter:
+    """One exporter for every sheet and key: its templates compile once per build."""
+    return HTMLExporter(template_name="handout", extra_template_basedirs=[str(TEMPLATES)],
+                        exclude_input_prompt=True, exclude_output_prompt=True)
 
 
 # A question that needs the lesson's data gets it on the sheet: the table (or, with none, the
