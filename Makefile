@@ -1,5 +1,10 @@
 # The course's commands. `make lab` to study, `make test` to check everything.
 PYTHON ?= python3
+# Bytecode caches (git-ignored __pycache__ folders) are written even where the environment sets
+# PYTHONDONTWRITEBYTECODE: without them every test worker, kernel and command compiles the
+# same modules again and pytest rewrites every test file on every run. set-up therefore skips
+# pip's up-front compile of all 70,000 installed files; the few thousand used compile once.
+unexport PYTHONDONTWRITEBYTECODE
 VENV   := .venv
 BIN    := $(VENV)/bin
 # nbval: committed outputs are compared in lessons and solutions, exercises only have to run.
@@ -8,8 +13,9 @@ NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p 
 # Tests run in JOBS processes (pytest-xdist; JOBS=0 runs them in this one). --dist loadfile keeps
 # a file on one worker: a notebook's cells share one kernel and run in order, and a test
 # module's shared fixtures (the exported student copy, compiled banks) are built once.
+# Files are handed out in collection order, long ones (marked slow) first: see conftest.py.
 JOBS   ?= 2
-XDIST  := -n $(JOBS) --dist loadfile
+XDIST  := -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: help setup lab test test-units test-notebooks test-exercises test-browser test-hub execute bench bench-hub slides handouts
 

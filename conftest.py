@@ -26,6 +26,14 @@ def pytest_collectstart(collector):
         collector.skip_compare += _SKIP
 
 
+def pytest_collection_modifyitems(items):
+    """Files marked `slow` go first, in their own order. Under `--dist loadfile
+    --no-loadscope-reorder` (make test) the two workers then share the long files early and
+    finish together, instead of one starting the student copy's own suite while the other has
+    nothing left (pytest-xdist's default order, most tests first, puts the few long ones last)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_runtest_logreport(report):
     """A failed notebook cell says how to refresh the committed outputs, when the change is meant."""
     if report.failed and report.when == "call" and ".ipynb::" in report.nodeid:

@@ -40,7 +40,9 @@ printf 'setup: installing the pinned course environment into .venv (first time: 
 rm -f "$STAMP"
 [ -d "$VENV" ] || "$PY" -m venv "$VENV" || fail "could not create .venv with '$PY -m venv' (on Debian/Ubuntu: apt install python3-venv)."
 log=$(mktemp)
-if ! "$VENV/bin/python" -m pip install --disable-pip-version-check --retries 2 --timeout 30 \
+# --no-compile: modules compile when first imported (the Makefile lets Python keep the result),
+# so set-up does not spend half a minute compiling the many that no lesson or test imports.
+if ! "$VENV/bin/python" -m pip install --disable-pip-version-check --no-compile --retries 2 --timeout 30 \
         -r requirements.lock >"$log" 2>&1 ||
    ! "$VENV/bin/python" -m pip install --disable-pip-version-check --retries 2 --timeout 30 \
         --no-deps -e . >>"$log" 2>&1; then

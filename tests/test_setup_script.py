@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # builds real virtual environments; scheduled first (conftest.py)
 ROOT = Path(__file__).resolve().parents[1]
 
 

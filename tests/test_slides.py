@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+pytestmark = pytest.mark.slow  # builds every lesson's deck; scheduled first (conftest.py)
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"))  # 00b_pandas_primer too
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}

@@ -22,6 +22,7 @@ from nbclient import NotebookClient
 
 from helpers import questions
 
+pytestmark = pytest.mark.slow  # runs every lesson in a kernel; scheduled first (conftest.py)
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted(p for p in (ROOT / "notebooks").glob("0[1-6]*.ipynb"))
 BANK = ROOT / "solutions" / "question-bank"

@@ -27,6 +27,7 @@ import pytest
 from course import authoring, export
 from test_no_spoilers import _pattern, key_forms
 
+pytestmark = pytest.mark.slow  # exports the student copy and runs its own suite; scheduled first (conftest.py)
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "solutions" / "question-bank"
 # Word counts, not answers: an essay's length range ("150-250 words"; \n inside JSON) and

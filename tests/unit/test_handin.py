@@ -18,6 +18,7 @@ from course.grading import grade_file
 
 nbclient = pytest.importorskip("nbclient")
 
+pytestmark = pytest.mark.slow  # runs exercises in kernels; scheduled first (conftest.py)
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "assignment" / "solutions" / "a0_fixture.ipynb"
 ACTION = "student-action"

@@ -11,7 +11,8 @@ from helpers.questions import evaluate
 store = sys.modules["helpers.progress"]  # `helpers.progress` itself is the function progress()
 
 
-pytestmark = pytest.mark.usefixtures("fixture_bank")  # the engine test bank, from conftest
+pytestmark = [pytest.mark.usefixtures("fixture_bank"),  # the engine test bank, from conftest
+              pytest.mark.slow]  # crashes and races real writer processes; scheduled first (conftest.py)
 
 
 @pytest.fixture

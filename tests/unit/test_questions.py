@@ -31,7 +31,8 @@ REAL_SOURCES = ROOT / "solutions" / "question-bank"
 STATUSES = {"correct", "incorrect", "invalid", "recorded", "unknown"}
 
 
-pytestmark = pytest.mark.usefixtures("fixture_bank")  # the engine test bank, from conftest
+pytestmark = [pytest.mark.usefixtures("fixture_bank"),  # the engine test bank, from conftest
+              pytest.mark.slow]  # property tests of a thousand answers each; scheduled first (conftest.py)
 
 
 # --------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import pytest
 from course import grading, report
 from class_submissions import make_class
 
+pytestmark = pytest.mark.slow  # grades a whole class; scheduled first (conftest.py)
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "assignment" / "solutions"
 SOLUTION = FIXTURE / "a0_fixture.ipynb"
