@@ -7,7 +7,8 @@ PYTHON ?= python3
 unexport PYTHONDONTWRITEBYTECODE
 VENV   := .venv
 BIN    := $(VENV)/bin
-# nbval: committed outputs are compared in lessons and solutions, exercises only have to run.
+# nbval: committed outputs are compared in lessons and solutions, exercises only have to run
+# (conftest.py treats exercises/ as --nbval-lax would), all in one run of the notebooks.
 # ($(wildcard solutions): a student copy made by `course export-student` has no solutions/.)
 NBVAL  := --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg -p no:cacheprovider
 # Tests run in JOBS processes (pytest-xdist; JOBS=0 runs them in this one). --dist loadfile keeps
@@ -37,17 +38,17 @@ lab: setup
 	@sh scripts/run-lab.sh $(BIN)/jupyter --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb
 
 test: setup
-	$(MAKE) --no-print-directory test-units test-notebooks test-exercises
+	$(MAKE) --no-print-directory test-units test-notebooks
 
 test-units:
 	$(BIN)/python -m pytest $(XDIST) tests --ignore=tests/browser --ignore=tests/hub -q
 
 test-notebooks:
-	$(BIN)/python -m pytest $(XDIST) --nbval $(NBVAL) notebooks $(wildcard solutions) -q
+	$(BIN)/python -m pytest $(XDIST) --nbval $(NBVAL) notebooks $(wildcard solutions) $(wildcard exercises/*.ipynb) -q
 
 test-exercises:
 	@if ls exercises/*.ipynb >/dev/null 2>&1; then \
-		$(BIN)/python -m pytest $(XDIST) --nbval-lax $(NBVAL) exercises -q; \
+		$(BIN)/python -m pytest $(XDIST) --nbval $(NBVAL) exercises -q; \
 	else echo "exercises/: no notebooks yet"; fi
 
 # End-to-end: a real JupyterLab on a temporary copy of the course, driven in headless
