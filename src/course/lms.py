@@ -74,25 +74,30 @@ class Export:
     rows: list[list[str]]
     no_file: list[Student] = field(default_factory=list)
     ambiguous: list[Student] = field(default_factory=list)
+    disputed: list[Student] = field(default_factory=list)   # their id typed in a file in another's folder
     no_key: list[Student] = field(default_factory=list)
     to_mark: list[Student] = field(default_factory=list)     # a score still waiting for the teacher's marks
     unknown_files: list[str] = field(default_factory=list)
 
 
 def _scores(join: Join, assignments: list[str]):
-    """roster id -> assignment -> (score, still to mark), and the (id, assignment) pairs with two files."""
+    """roster id -> assignment -> (score, still to mark); the (id, assignment) pairs with two
+    files; and those whose file sits in another student's folder (``Join.foreign``)."""
     scores: dict[str, dict[str, tuple[str, str]]] = {}
-    twice: set[str] = set()
-    for row, student in zip(join.rows, join.student):
+    twice: set[tuple[str, str]] = set()
+    disputed: set[tuple[str, str]] = set()
+    for i, (row, student) in enumerate(zip(join.rows, join.student)):
         assignment = (row.get("assignment") or "").strip()
         if student is None or assignment not in assignments:
             continue
         key = normalize_id(student.student_id)
+        if i in join.foreign:
+            disputed.add((key, assignment))
         if assignment in scores.get(key, {}):
             twice.add((key, assignment))
         scores.setdefault(key, {})[assignment] = (str(row.get("score") or "").strip(),
                                                   str(row.get("to_mark") or "").strip())
-    return scores, twice
+    return scores, twice, disputed
 
 
 def full_points(assignment: str) -> str:
@@ -124,7 +129,7 @@ def build(join: Join, lms: str, assignments: list[str], *, titles: dict[str, str
         raise LmsError(f"unknown LMS {lms!r}: choose one of {', '.join(FORMATS)}.")
     canvas_ids = canvas_ids or {}
     points = points or {a: full_points(a) for a in assignments}
-    scores, twice = _scores(join, assignments)
+    scores, twice, disputed = _scores(join, assignments)
     export = Export(header=[], rows=[])
     export.unknown_files = [row.get("file") or row.get("submission") or "" for row, s in zip(join.rows, join.student)
                             if s is None and (row.get("assignment") or "").strip() in assignments]
@@ -141,6 +146,9 @@ def build(join: Join, lms: str, assignments: list[str], *, titles: dict[str, str
         mine = scores.get(sid, {})
         if any((sid, a) in twice for a in assignments):
             export.ambiguous.append(student)
+            continue
+        if any((sid, a) in disputed for a in assignments):
+            export.disputed.append(student)
             continue
         if not all(mine.get(a, ("", ""))[0] for a in assignments):
             export.no_file.append(student)
@@ -179,7 +187,8 @@ def add_arguments(parser) -> None:
     group = parser.add_argument_group("roster and LMS import file")
     group.add_argument("--roster", type=Path, metavar="CSV",
                        help="class roster with the columns student_id,name,email,sis_id,section: joins names "
-                            "into the gradebook and lists unknown ids, two files under one id and students with no file")
+                            "into the gradebook and lists unknown ids, two files under one id, files in one student's "
+                            "folder under another's id and students with no file")
     group.add_argument("--lms", choices=FORMATS, help="also write a grade import file for this LMS (needs --roster)")
     group.add_argument("--lms-out", type=Path, metavar="CSV", help="the import file (default: <out>_<lms>.csv)")
     group.add_argument("--assignment", action="append", default=[], metavar="ID",
@@ -254,6 +263,7 @@ def finish(args, plan: Plan, joined: Join | None, assignments: list[str]) -> Non
         return
     print(f"roster {args.roster} ({len(plan.roster.students)} students): {len(joined.unknown)} file(s) with an id "
           f"not on the roster; {len(joined.duplicates)} student(s) with two or more files of one assignment; "
+          f"{len(joined.foreign)} file(s) in one student's folder with another's id; "
           f"{len(joined.missing)} missing hand-in(s) (all listed in the gradebook's errors column).")
     if not args.lms:
         return
@@ -268,6 +278,7 @@ def finish(args, plan: Plan, joined: Join | None, assignments: list[str]) -> Non
           + (f"; points possible: {', '.join(export.rows[0][5:])}" if args.lms == "canvas" else "") + ").")
     print("  Only students with a decided score are in the file; the LMS keeps its grade for everyone left out:")
     for label, group in (("no file", export.no_file), ("two files under one id", export.ambiguous),
+                         ("their id typed in a file in another student's folder", export.disputed),
                          ("work still to be marked (see to_mark in the gradebook)", export.to_mark),
                          (f"no {args.lms_key} on the roster", export.no_key)):
         if group:

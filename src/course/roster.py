@@ -3,9 +3,10 @@
 Why: students rename their files, so the gradebook is keyed by the student id each one
 types into the first cell of an exercise (falling back to the file's name when a gradebook
 has no ``student_id`` column). The instructor's roster CSV turns those ids into names, the
-keys an LMS needs (email, SIS id) and sections, and shows the three things that go wrong in
-a real class: an id nobody on the roster has, two files handed in under one id, and a
-student on the roster with no file at all. A bad roster is refused with the file and row,
+keys an LMS needs (email, SIS id) and sections, and shows what goes wrong in a real class:
+an id nobody on the roster has, two files handed in under one id, a student on the roster
+with no file at all, and a file whose folder (or LMS download name) is one student's while
+the id typed in it is another's (handing in for a friend, or under a friend's id). A bad roster is refused with the file and row,
 never half-read.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
@@ -184,6 +186,46 @@ class Join:
     # (student, assignment) for each roster student with no file of an assignment in the
     # gradebook; assignment "" when the gradebook has no graded assignment at all
     missing: list[tuple[Student, str]] = field(default_factory=list)
+    # row index -> the roster student whose folder or download name the file has, when that is
+    # not the student whose id was typed in it (or no id matched): the typed id gets no score
+    foreign: dict[int, Student] = field(default_factory=dict)
+
+
+# Download names that carry a student: Moodle's folders ("Anna Ivanova_1234_assignsubmission_file_")
+# and Canvas's files ("ivanovaanna_1234_5678_a1.ipynb", "ivanovaanna_late_1234_5678_a1.ipynb").
+_MOODLE = re.compile(r"^(.+?)_\d+_assignsubmission_", re.IGNORECASE)
+_CANVAS = re.compile(r"^([^\W\d_]+)(?:_late)?_\d+_\d+_", re.IGNORECASE)
+
+
+def _plain(text: str) -> str:
+    """Letters and digits only, folded as ids are: "Ivanova, Anna" and "ivanova_anna" agree."""
+    return "".join(ch for ch in normalize_id(text) if ch.isalnum())
+
+
+def file_owner_name(file: str) -> str:
+    """Whose the file's place says it is: its top folder (one per student, as a teacher sorts
+    them or Moodle downloads them), or for a file at the top, Canvas's download name or the
+    file's own name; "" when there is nothing to read."""
+    parts = PurePosixPath(file).parts
+    if len(parts) > 1:
+        found = _MOODLE.match(parts[0])
+        return found.group(1) if found else parts[0]
+    stem = PurePosixPath(file).stem
+    found = _CANVAS.match(stem)
+    return found.group(1) if found else stem
+
+
+def owners(roster: Roster) -> dict[str, Student]:
+    """Folder and download names -> roster student: an id, an email or its part before the @,
+    or the full name in either order. A name two students share points to neither."""
+    found: dict[str, Student | None] = {}
+    for student in roster.students:
+        words = student.name.replace(",", " ").split()
+        keys = {student.student_id, student.email, student.email.split("@")[0],
+                " ".join(words), " ".join(reversed(words))}
+        for key in {_plain(k) for k in keys} - {""}:
+            found[key] = student if found.get(key, student) == student else None
+    return {k: v for k, v in found.items() if v is not None}
 
 
 def join(header: list[str], rows: list[dict], roster: Roster) -> Join:
@@ -191,15 +233,21 @@ def join(header: list[str], rows: list[dict], roster: Roster) -> Join:
 
     Each assignment is checked on its own: a student who handed in a1 and a3 has not handed
     in twice, and one who handed in only a1 is missing from a3. A row that is no course
-    assignment (a foreign or unreadable file) is kept and matched, but it is no hand-in.
+    assignment (a foreign or unreadable file) is kept and matched, but it is no hand-in. A
+    file in one student's folder that carries another's id (or none on the roster) is
+    matched by its id as typed and listed in ``foreign``: the LMS file leaves it out.
     """
     index = roster.by_id()
+    by_place = owners(roster)
     result = Join(header=header, roster=list(roster.students), rows=rows, student=[])
     files_of: dict[tuple[str, str], list[int]] = {}
     for i, row in enumerate(rows):
         sid = gradebook_student_id(row, header)
         student = index.get(normalize_id(sid)) if sid else None
         result.student.append(student)
+        owner = by_place.get(_plain(file_owner_name(row.get(_file_column(header)) or "")))
+        if owner is not None and owner != student:
+            result.foreign[i] = owner
         if student is None:
             result.unknown.append(i)
         else:
@@ -240,6 +288,12 @@ def write_joined(joined: Join, out: Path, roster_name: str) -> None:
             others = [joined.rows[j].get(_file_column(joined.header), "") for j in duplicate_rows[i] if j != i]
             _note(row, f"student id {student.student_id!r} is also on {', '.join(others)}: "
                        "decide which file counts")
+        if i in joined.foreign:
+            owner = joined.foreign[i]
+            _note(row, f"the file's folder or name {file_owner_name(row.get(_file_column(joined.header)) or '')!r} "
+                       f"is {owner.name or owner.student_id} ({owner.student_id}, roster row {owner.row})"
+                       + (f", not {student.student_id}, whose id is typed in it" if student else "")
+                       + ": check who wrote it; no LMS score is written for it until the two agree")
         rows.append(row)
     for student, assignment in joined.missing:
         row = {c: "" for c in columns}
@@ -250,5 +304,9 @@ def write_joined(joined: Join, out: Path, roster_name: str) -> None:
         row["assignment"] = assignment
         row["errors"] = (f"on the roster (row {student.row}) but no file "
                          + (f"of {assignment} " if assignment else "") + "was handed in")
+        theirs = [joined.rows[i].get(_file_column(joined.header), "") for i, owner in joined.foreign.items()
+                  if owner == student and (joined.rows[i].get("assignment") or "").strip() == assignment]
+        if theirs:
+            row["errors"] += f" under their id; {', '.join(theirs)} in their folder carries another id"
         rows.append(row)
     write_csv(out, columns, [["" if row.get(c) is None else row[c] for c in columns] for row in rows])

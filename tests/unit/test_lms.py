@@ -245,3 +245,40 @@ def test_a_hand_in_relabelled_with_another_assignment_adds_no_column(seminar, ca
     assert grade(tmp_path, "--roster", str(roster), "--lms", "canvas", "--assignment", "a0") == 0
     assert rows(tmp_path / "gradebook_canvas.csv")[0][5:] == ["a0"]
     assert "not in the file (another assignment): start" in capsys.readouterr().out
+
+
+def test_a_file_in_one_students_folder_under_anothers_id_gets_no_lms_score(bank, tmp_path, capsys):
+    """Red team N2: from her own folder (one per student, as Moodle downloads them or a teacher
+    sorts them) Mallory hands in under Bob's id, and Bob hands in nothing. The typed id alone
+    would give Bob her score; the folder says whose the file is, so the gradebook says both
+    names and the import file has a row for neither until the teacher decides."""
+    import shutil
+
+    made = {p.stem: p for p in make_class(tmp_path / "made", FIXTURE / "a0_fixture.ipynb",
+                                          FIXTURE / "question-bank", count=3, seed=4)}
+    for folder, typed in (("anna", "s001"), ("mallory", "s002"),
+                          ("Carla Diaz_4242_assignsubmission_file_", "s003")):
+        (tmp_path / "in" / folder).mkdir(parents=True)
+        shutil.copy(made[typed], tmp_path / "in" / folder / "a0.ipynb")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name,email,sis_id,section\n"
+                      "s001,Anna Ivanova,anna@example.edu,1001,A\n"
+                      "s002,Bob Petrov,bob@example.edu,1002,A\n"
+                      "s003,Carla Diaz,carla@example.edu,1003,B\n"
+                      "s004,Mallory Smith,mallory@example.edu,1004,B\n", encoding="utf-8")
+    marks = mark_every_essay(tmp_path)
+    assert grade(tmp_path, "--roster", str(roster), "--lms", "moodle", "--marks", str(marks)) == 0
+    book = {r["file"] or r["student_id"]: r for r in
+            csv.DictReader((tmp_path / "gradebook.csv").open(encoding="utf-8", newline=""))}
+    taken = book["mallory/a0.ipynb"]
+    assert taken["student_id"] == "s002" and taken["name"] == "Bob Petrov"    # matched by the id, as typed
+    assert "'mallory' is Mallory Smith (s004, roster row 5), not s002" in taken["errors"]
+    assert "no LMS score is written for it" in taken["errors"]
+    assert "mallory/a0.ipynb in their folder carries another id" in book["s004"]["errors"]
+    assert book["anna/a0.ipynb"]["errors"] == ""                              # folder and id agree
+    assert book["Carla Diaz_4242_assignsubmission_file_/a0.ipynb"]["errors"] == ""   # Moodle's folder name
+    imported = [row[0] for row in rows(tmp_path / "gradebook_moodle.csv")[1:]]
+    assert imported == ["anna@example.edu", "carla@example.edu"]
+    out = capsys.readouterr().out
+    assert "1 file(s) in one student's folder with another's id" in out
+    assert "left out, their id typed in a file in another student's folder: Bob Petrov" in out

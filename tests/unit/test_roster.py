@@ -163,3 +163,30 @@ def test_roster_text_cannot_become_a_formula(tmp_path):
 
 def test_ids_are_compared_without_case_and_spaces():
     assert roster.normalize_id("  S 001 ") == roster.normalize_id("s 001") == "s 001"
+
+
+@pytest.mark.parametrize("file, name", [
+    ("anna/a1.ipynb", "anna"),                                                   # a folder per student
+    ("Anna Ivanova_1234_assignsubmission_file_/a1.ipynb", "Anna Ivanova"),        # Moodle's download folder
+    ("ivanovaanna_1234_5678_a1.ipynb", "ivanovaanna"),                           # Canvas's download name
+    ("ivanovaanna_late_1234_5678_a1.ipynb", "ivanovaanna"),
+    ("s001.ipynb", "s001"),                                                      # a file named by its owner
+])
+def test_where_a_file_lies_names_its_owner(file, name):
+    assert roster.file_owner_name(file) == name
+
+
+def test_owners_are_found_by_id_email_and_name_but_never_a_shared_name(tmp_path):
+    r = read_roster(write(tmp_path, GOOD + "s004,Boris Petrov,boris.p@example.edu,1004,Mon\n"))
+    found = roster.owners(r)
+    anna = next(s for s in r.students if s.student_id == "s001")
+    for place in ("s001", "anna", "anna@example.edu", "Ivanova, Anna", "ivanovaanna", "Anna Ivanova"):
+        assert found[roster._plain(place)] == anna, place
+    assert roster._plain("Boris Petrov") not in found and roster._plain("petrovboris") not in found
+    assert found[roster._plain("boris")].student_id == "S002"
+
+
+def test_a_section_folder_says_nothing_about_whose_files_are_in_it(tmp_path):
+    r = read_roster(write(tmp_path, GOOD))
+    header, rows = gradebook()
+    assert join(header, rows, r).foreign == {}     # mon/ and tue/ hold several students' files
