@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import handins
+from .same_essays import COLUMN as SAME_ESSAY, note_same_essays
 
 from helpers import questions
 from helpers.records import RECORD_MIME, STUDENT_ID
@@ -378,6 +379,7 @@ def grade_all(folder: Path, *, seconds: float | None = None, on_slow=None) -> tu
     # for every command that grades (grade, feedback, mark, report).
     from .collect import apply_manifest
     apply_manifest(graded, Path(folder))
+    note_same_essays(graded)
     return graded, skipped
 
 
@@ -648,6 +650,10 @@ def _main(argv: list[str] | None) -> int:
     elif waiting:
         print(f"{waiting} submission(s) have essays to mark: `course mark {args.folder} --assignment ...`, "
               "then grade again with --marks marks.csv --force.")
+    same = sum(1 for s in graded if s.extra.get(SAME_ESSAY))
+    if same:
+        print(f"{same} submission(s) hold an essay that another file repeats word for word: "
+              f"see the {SAME_ESSAY} column before you mark them.")
     for warning in warnings:
         print(f"  {_shown(warning)}")
     if skipped:

@@ -100,6 +100,7 @@ def submission(exercise, plain: dict[str, dict], ability: float, difficulty: dic
             continue                                  # never answered
         if q["type"] == "reflection":
             answer = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 60)))
+            answer = always[qid] if always and qid in always else answer   # the same draws either way
             attempt = 1
         elif always and qid in always:
             answer, attempt = always[qid], 1
