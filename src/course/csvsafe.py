@@ -18,7 +18,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-__all__ = ["cell", "write_csv", "MAX_CELL_CHARS", "FORMULA_STARTS", "PLAIN_NUMBER"]
+__all__ = ["cell", "visible", "write_csv", "MAX_CELL_CHARS", "FORMULA_STARTS", "PLAIN_NUMBER"]
 
 FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")   # ASCII and full-width forms
 MAX_CELL_CHARS = 32_000   # Excel cuts a cell at 32,767 characters; say so instead
@@ -42,13 +42,12 @@ def _escape(ch: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def cell(value, *, multiline: bool = False) -> str:
-    """One CSV cell, safe to open in a spreadsheet. Never raises for a str or a number.
-
-    ``multiline`` keeps line breaks (every kind becomes "\\n", which the writer quotes);
-    otherwise they are shown as the two characters \\n. Other control characters are always
-    shown as escapes. A plain decimal number (``-0.25``) is left as it is.
-    """
+def visible(value, *, multiline: bool = False) -> str:
+    """Text a student controls, as a teacher should see it (in a CSV cell or a report page):
+    control characters, line separators and bidi controls shown as escapes, so "\\u202e010s"
+    cannot pass for "s010"; lone surrogates shown instead of crashing a writer. ``multiline``
+    keeps line breaks (every kind becomes "\\n"); otherwise they are shown as the two
+    characters \\n."""
     text = value if isinstance(value, str) else str(value)
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")   # lone surrogates -> \\udxxx
     if multiline:
@@ -59,6 +58,16 @@ def cell(value, *, multiline: bool = False) -> str:
     if not text.isprintable():
         text = "".join(_escape(ch) if (unicodedata.category(ch) in ("Cc", "Zl", "Zp") or ch in BIDI_CONTROLS)
                        and not (multiline and ch == "\n") else ch for ch in text)
+    return text
+
+
+def cell(value, *, multiline: bool = False) -> str:
+    """One CSV cell, safe to open in a spreadsheet. Never raises for a str or a number.
+
+    The text is ``visible()``; a plain decimal number (``-0.25``) is left as it is, and any
+    other text a spreadsheet would read as a formula gets a leading apostrophe.
+    """
+    text = visible(value, multiline=multiline)
     if len(text) > MAX_CELL_CHARS:
         text = text[:MAX_CELL_CHARS] + f" [... {len(text) - MAX_CELL_CHARS:,} more characters not shown]"
     if PLAIN_NUMBER.fullmatch(text):

@@ -33,7 +33,7 @@ import pandas as pd
 from . import grading
 
 from helpers import questions
-from .csvsafe import write_csv
+from .csvsafe import visible, write_csv   # visible(): student text shown as the teacher must read it
 from helpers.normalize import format_number, normalize_text, to_decimal
 
 __all__ = ["collect", "item_table", "build_report", "main", "MIN_FOR_FLAGS", "TOP_WRONG"]
@@ -350,10 +350,10 @@ def build_report(folder: Path, out: Path) -> pd.DataFrame:
     if len(doubles):
         parts.append(f"<p>{len(doubles)} file(s) not counted: one student handed in the same assignment more than "
                      "once, and the gradebook leaves you to decide which file counts: "
-                     + ", ".join(html.escape(f) for f in doubles["file"][:20]) + ".</p>")
+                     + ", ".join(html.escape(visible(f)) for f in doubles["file"][:20]) + ".</p>")
     if len(unreadable):
         parts.append(f"<p>{len(unreadable)} file(s) could not be graded (see the gradebook's errors column): "
-                     + ", ".join(html.escape(f) for f in unreadable["file"][:20]) + ".</p>")
+                     + ", ".join(html.escape(visible(f)) for f in unreadable["file"][:20]) + ".</p>")
     if not len(items):
         parts.append("<p>No graded assignment was found, so there is nothing to report.</p>")
     for assignment in sorted(items["assignment"].unique()) if len(items) else []:
@@ -392,7 +392,7 @@ def build_report(folder: Path, out: Path) -> pd.DataFrame:
                                        f"<td class='n'>{c}</td></tr>" for o, t, c, r in row["_options"]) + "</table>")
             elif row["_wrong"]:
                 parts.append(f"<p>The {len(row['_wrong'])} most common wrong answers:</p><ol>"
-                             + "".join(f"<li><code>{html.escape(label)}</code>: {count}</li>" for label, count in row["_wrong"])
+                             + "".join(f"<li><code>{html.escape(visible(label))}</code>: {count}</li>" for label, count in row["_wrong"])
                              + "</ol>")
             else:
                 parts.append("<p>No wrong answers.</p>")

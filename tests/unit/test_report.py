@@ -157,6 +157,18 @@ def test_hostile_answers_are_escaped(bank, tmp_path):
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
 
 
+def test_bidi_controls_in_answers_and_file_names_are_shown_not_obeyed(bank, tmp_path):
+    """Red team N10: U+202E in a student's text reverses what follows on the page, so an
+    answer or a file name could pass for another. The report shows such controls as escapes,
+    as the CSV files do."""
+    make_class(tmp_path / "in", SOLUTION, QUESTIONS, count=12, seed=5, always={"a0.total": "\u202eabc"})
+    (tmp_path / "in" / "s\u202e010.ipynb").write_text('{"cells": [', encoding="utf-8")
+    assert report.main([str(tmp_path / "in"), "--out", str(tmp_path / "out")]) == 0
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "\u202e" not in page
+    assert "\\u202eabc" in page and "s\\u202e010.ipynb" in page
+
+
 def test_unreadable_and_foreign_files_are_listed_not_fatal(bank, tmp_path):
     make_class(tmp_path / "in", SOLUTION, QUESTIONS, count=12, seed=2)
     (tmp_path / "in" / "broken.ipynb").write_text('{"cells": [', encoding="utf-8")
