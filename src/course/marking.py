@@ -21,12 +21,13 @@ import html
 import json
 import random
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import grading
 from .errors import CourseError
 from .marks import Item, MarksError, answer_for, read_marks, teacher_items, write_mark
+from .same_essays import essay_key
 
 __all__ = ["Screen", "screens", "Marker", "marking_notebook", "main"]
 
@@ -41,6 +42,7 @@ class Screen:
     text: str            # the essay, or a note when there is no chart
     png: bytes | None    # the chart
     label: str           # what the teacher sees as the hand-in's name
+    same_as: list = field(default_factory=list)   # labels of screens with this essay word for word
 
 
 def screens(folder: Path, assignment: str, *, anonymous: bool = False, seed: int = SEED) -> list[Screen]:
@@ -68,7 +70,21 @@ def screens(folder: Path, assignment: str, *, anonymous: bool = False, seed: int
         for item in items:
             text, png = answer_for(nb, item, sub.answers)
             found.append(Screen(sub.path, sub.student_id, item, text, png, label))
+    _link_same_essays(found)
     return found
+
+
+def _link_same_essays(found: list[Screen]) -> None:
+    """Each essay screen learns which others hold the same essay (course.same_essays), by
+    their labels, so anonymous marking still names no student."""
+    groups: dict[tuple, list[Screen]] = {}
+    for screen in found:
+        key = essay_key(screen.text) if screen.item.kind == "essay" else None
+        if key:
+            groups.setdefault((screen.item.id, key), []).append(screen)
+    for group in groups.values():
+        for screen in group:
+            screen.same_as = [other.label for other in group if other is not screen]
 
 
 class Marker:
@@ -142,7 +158,9 @@ class Marker:
             self.prompt.value = "<h3>The question</h3>" + _markdown(item.prompt)
             if item.kind == "essay":
                 words = len(screen.text.split())
-                self.answer.value = ("<h3>The answer</h3>" + (
+                same = (f"<p class='course-marker-same' role='note'><strong>The same words as:</strong> "
+                        f"{esc(', '.join(screen.same_as))}. Check before you mark.</p>" if screen.same_as else "")
+                self.answer.value = ("<h3>The answer</h3>" + same + (
                     f"<p>{words} words</p><blockquote style='white-space:pre-wrap'>{esc(screen.text)}</blockquote>"
                     if screen.text else "<p>No answer was handed in.</p>"))
                 self.chart.layout.display = "none"

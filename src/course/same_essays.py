@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import defaultdict
 
-__all__ = ["COLUMN", "MIN_WORDS", "note_same_essays"]
+__all__ = ["COLUMN", "MIN_WORDS", "essay_key", "note_same_essays"]
 
 COLUMN = "same_essay"
 MIN_WORDS = 25       # below this, two answers can agree by chance (a date, a name, a phrase)
@@ -24,14 +24,20 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
 
 
+def essay_key(text) -> tuple[str, ...] | None:
+    """What two essays must share to be the same essay; None for one too short to compare."""
+    words = _words(text) if isinstance(text, str) else ()
+    return words if len(words) >= MIN_WORDS else None
+
+
 def note_same_essays(graded: list) -> int:
     """Note, on each Submission whose essay another file of the same assignment repeats word
     for word, the other files (``extra[COLUMN]``); return how many such essays were found."""
     groups: dict[tuple, list] = defaultdict(list)
     for sub in graded:
         for qid, _points, _count, text in sub.reflections:
-            words = _words(text) if isinstance(text, str) else ()
-            if len(words) >= MIN_WORDS:
+            words = essay_key(text)
+            if words:
                 groups[(sub.assignment, qid, words)].append(sub)
     found = 0
     for (_assignment, qid, _words_), subs in groups.items():

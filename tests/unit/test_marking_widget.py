@@ -82,3 +82,21 @@ def test_a_chart_task_shows_the_png_handed_in():
     assert png and png.startswith(b"\x89PNG") and note == ""
     blank = json.loads(next((ROOT / "exercises").glob("a1_*.ipynb")).read_text(encoding="utf-8"))
     assert marks.answer_for(blank, chart, {}) == ("no chart in the task's cell (was it run?)", None)
+
+
+def test_an_essay_handed_in_twice_is_named_on_both_screens_without_names_when_anonymous(assignment_keys, tmp_path):
+    essay = ("I would ask who made the count and for whom, since a party census and a trade-union "
+             "return had different reasons to find more or fewer workers, and compare both before "
+             "trusting the figure.")
+    for name, sid, text in (("ann", "s001", essay), ("bob", "s002", essay.upper()), ("cy", "s003", "Cy's own words.")):
+        write(tmp_path / "in" / f"{name}.ipynb", notebook(record("student_id", sid), *right_answers(**{"a0.reflect": text})))
+    m = marking.Marker(tmp_path / "in", "a0", marks=tmp_path / "m.csv")
+    assert [s.same_as for s in m.screens] == [["s002 (bob.ipynb)"], ["s001 (ann.ipynb)"], []]
+    assert "The same words as:</strong> s002 (bob.ipynb)" in m.answer.value
+    m.next.click()
+    m.next.click()
+    assert "The same words as" not in m.answer.value
+    hidden = marking.Marker(tmp_path / "in", "a0", marks=tmp_path / "m.csv", anonymous=True)
+    twins = [s for s in hidden.screens if s.same_as]
+    assert len(twins) == 2 and all(s.same_as[0].startswith("Hand-in ") for s in twins)
+    assert {s.same_as[0] for s in twins} == {s.label for s in twins}
