@@ -12,27 +12,18 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import identity, notebook_file, widgets
+from helpers import identity, widgets
 from helpers.records import record_bundle
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_widgets import Screen  # noqa: E402
+from test_widgets import fresh_screen  # noqa: E402
 
 progress_module = sys.modules["helpers.progress"]
 
 
 @pytest.fixture
 def screen(monkeypatch, tmp_path):
-    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("COURSE_MODE", raising=False)
-    for name in ("_ATTEMPTS", "_SESSION", "_HINTS", "_SHOWN"):
-        monkeypatch.setattr(widgets, name, {})
-    monkeypatch.setattr(identity, "_current", "")
-    monkeypatch.setattr(notebook_file, "_CACHE", {})
-    recorder = Screen()
-    monkeypatch.setattr(widgets, "_show", recorder.show)
-    monkeypatch.setattr(widgets, "_publish", recorder.publish)
-    return recorder
+    return fresh_screen(monkeypatch, tmp_path)
 
 
 def saved(path: Path, *records, code='ask("fx.text")', assignment=None) -> Path:

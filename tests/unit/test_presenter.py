@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import identity, presenter, timer as timer_module, widgets
+from helpers import presenter, timer as timer_module, widgets
 from helpers.poll import PollError, collect_answers, count_hands, reveal, right_answer
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_widgets import Screen  # noqa: E402  (the notebook stand-in the widget tests use)
+from test_widgets import fresh_screen  # noqa: E402  (the widget tests' fresh student and notebook stand-in)
 
 timer_mod = sys.modules["helpers.timer"]
 
@@ -110,15 +110,8 @@ def test_a_typed_poll_reveals_from_a_right_answer_in_the_room_or_says_nobody_gav
 
 @pytest.fixture
 def presenting(monkeypatch, tmp_path):
-    monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
-    for name in ("_ATTEMPTS", "_SESSION", "_HINTS", "_SHOWN"):
-        monkeypatch.setattr(widgets, name, {})
-    monkeypatch.setattr(identity, "_current", "")
+    screen = fresh_screen(monkeypatch, tmp_path)
     monkeypatch.setitem(presenter._STATE, "on", True)
-    screen = Screen()
-    monkeypatch.setattr(widgets, "_show", screen.show)
-    monkeypatch.setattr(widgets, "_publish", screen.publish)
     return screen, tmp_path / "home"
 
 

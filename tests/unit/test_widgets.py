@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from helpers import identity, questions, widgets
+from helpers import identity, notebook_file, questions, widgets
 from helpers.questions import set_mode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,19 +86,25 @@ def record_text(bundle: dict) -> str:
     return html_module.unescape(match.group(1))
 
 
-@pytest.fixture
-def screen(monkeypatch, tmp_path):
+def fresh_screen(monkeypatch, tmp_path) -> Screen:
+    """A new student in an empty progress store, with nothing asked yet, whose notebook is a
+    Screen: the widget and presenter tests all start here (monkeypatch undoes it)."""
     monkeypatch.setenv("COURSE_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("COURSE_MODE", raising=False)
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
-    monkeypatch.setattr(widgets, "_ATTEMPTS", {})
-    monkeypatch.setattr(widgets, "_SESSION", {})
-    monkeypatch.setattr(widgets, "_HINTS", {})
+    for name in ("_ATTEMPTS", "_SESSION", "_HINTS", "_SHOWN"):
+        monkeypatch.setattr(widgets, name, {})
     monkeypatch.setattr(identity, "_current", "")
+    monkeypatch.setattr(notebook_file, "_CACHE", {})
     recorder = Screen()
     monkeypatch.setattr(widgets, "_show", recorder.show)
     monkeypatch.setattr(widgets, "_publish", recorder.publish)
-    yield recorder
+    return recorder
+
+
+@pytest.fixture
+def screen(monkeypatch, tmp_path):
+    yield fresh_screen(monkeypatch, tmp_path)
     questions._MODE.clear()
 
 
