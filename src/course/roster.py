@@ -6,8 +6,8 @@ has no ``student_id`` column). The instructor's roster CSV turns those ids into 
 keys an LMS needs (email, SIS id) and sections, and shows what goes wrong in a real class:
 an id nobody on the roster has, two files handed in under one id, a student on the roster
 with no file at all, and a file whose folder (or LMS download name) is one student's while
-the id typed in it is another's (handing in for a friend, or under a friend's id). A bad roster is refused with the file and row,
-never half-read.
+the id typed in it is another's (handing in for a friend, or under a friend's id). A bad
+roster is refused with the file and row, never half-read.
 """
 from __future__ import annotations
 

@@ -190,3 +190,12 @@ def test_a_section_folder_says_nothing_about_whose_files_are_in_it(tmp_path):
     r = read_roster(write(tmp_path, GOOD))
     header, rows = gradebook()
     assert join(header, rows, r).foreign == {}     # mon/ and tue/ hold several students' files
+
+
+def test_a_row_without_a_file_or_with_an_odd_name_names_no_owner(tmp_path):
+    r = read_roster(write(tmp_path, GOOD))
+    header = ["student_id", "file", "assignment", "score", "max_score", "errors"]
+    rows = [dict(zip(header, row)) for row in [
+        ("s001", "", "a1", "5", "6", ""), ("s001", "/", "a1", "5", "6", ""),
+        ("s001", "___.ipynb", "a1", "5", "6", ""), ("s001", "\u202e.ipynb", "a1", "5", "6", "")]]
+    assert join(header, rows, r).foreign == {}

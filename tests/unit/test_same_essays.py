@@ -43,6 +43,10 @@ def test_short_answers_other_assignments_and_one_file_are_left_alone():
     graded = [handed_in("a.ipynb", short), handed_in("b.ipynb", short),
               handed_in("c.ipynb", ESSAY), handed_in("d.ipynb", ESSAY, assignment="a2", qid="a2.essay"),
               handed_in("e.ipynb", ""), handed_in("f.ipynb", "")]
+    damaged = [Submission(path=f"{n}.ipynb", assignment="a1") for n in "gh"]
+    for sub in damaged:
+        sub.reflections.append(("a1.essay", 3.0, 0, None))    # a record whose essay is not text
+    graded += damaged
     assert note_same_essays(graded) == 0
     assert not any(COLUMN in sub.extra for sub in graded)
 
